@@ -1,0 +1,1 @@
+"""The engine: values, the op registry, recording and the backward pass."""

@@ -1,0 +1,52 @@
+"""``Node``: one recorded op, as gradient functions see it (TensorFlow's ``op``)."""
+
+from __future__ import annotations
+
+from .tensor import make_tensor
+
+
+class Node:
+    """A recorded op: its type, inputs, attributes and output values.
+
+    Gradient functions receive it as ``op`` (``op.type``, ``op.inputs``,
+    ``op.outputs``, ``op.get_attr(name)``). ``tapes`` are the records that tracked
+    it; once every one of them has released it, the saved inputs are freed.
+    """
+
+    __slots__ = ("attrs", "inputs", "op_def", "released", "tapes", "values", "versions")
+
+    def __init__(self, op_def, inputs, attrs, values, tapes, versions=None):
+        self.op_def = op_def
+        self.inputs = inputs
+        self.attrs = attrs
+        self.values = values
+        self.tapes = tapes
+        self.versions = versions
+        self.released = ()
+
+    @property
+    def type(self) -> str:
+        return self.op_def.type
+
+    name = type
+
+    @property
+    def outputs(self) -> list:
+        """The op's outputs as tensors that stay connected to this op."""
+        return [make_tensor(v, self, i) for i, v in enumerate(self.values)]
+
+    def get_attr(self, name: str):
+        try:
+            return self.attrs[name]
+        except KeyError:
+            raise ValueError(f"op {self.type!r} has no attribute {name!r}") from None
+
+    def release(self, record) -> None:
+        """``record`` needs this op no more; free the saved values when none does."""
+        if record in self.tapes and record not in self.released:
+            self.released += (record,)
+        if len(self.released) == len(self.tapes):
+            self.inputs = self.values = None
+
+    def __repr__(self) -> str:
+        return f"<tg.Operation {self.type!r}>"

@@ -1,0 +1,74 @@
+"""Grad mode: ``no_grad``, ``enable_grad``, ``set_grad_enabled`` (thread-local)."""
+
+from __future__ import annotations
+
+import functools
+
+from .engine.state import state
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops are being recorded in this thread."""
+    return state.grad_enabled
+
+
+class set_grad_enabled:
+    """Turn recording on or off: at once, and as a context manager or decorator."""
+
+    def __init__(self, mode: bool):
+        self._prev = state.grad_enabled
+        self._mode = bool(mode)
+        state.grad_enabled = self._mode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        state.grad_enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        state.grad_enabled = self._prev  # as a decorator it changes nothing until called
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__(self._mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    def clone(self):
+        return self.__class__(self._mode)
+
+
+class _GradMode:
+    _mode = True
+
+    def __enter__(self):
+        self._prev = state.grad_enabled
+        state.grad_enabled = self._mode
+        return self
+
+    def __exit__(self, *exc):
+        state.grad_enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Nothing inside is recorded: no tape, no ``requires_grad`` tracking."""
+
+    _mode = False
+
+
+class enable_grad(_GradMode):
+    """Recording back on inside a ``no_grad`` block."""
+
+    _mode = True

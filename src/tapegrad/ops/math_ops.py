@@ -1,0 +1,352 @@
+"""Element-wise math: arithmetic, powers, exponentials, trigonometry, special functions.
+
+Each op is a NumPy kernel turned into an op by ``primitive``; its gradient is in
+``math_grad.py``.
+"""
+
+from __future__ import annotations
+
+from ..backend import special_function, xp
+from ..dtypes import as_dtype
+from ..engine.registry import NotDifferentiable, Sample, primitive
+from .samples import away_from_integers, binary, positive, randn, unary, unit
+
+__all__ = [
+    "add", "subtract", "multiply", "divide", "truediv", "negative", "pow", "square", "sqrt",
+    "rsqrt", "reciprocal", "exp", "expm1", "log", "log1p", "abs", "sign", "sin", "cos", "tan",
+    "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+    "sigmoid", "erf", "erfc", "maximum", "minimum", "squared_difference", "floor", "ceil",
+    "round", "floordiv", "floormod", "mod", "cast", "equal", "not_equal", "less", "less_equal",
+    "greater", "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor",
+    "is_finite", "is_nan", "is_inf", "clip_by_value", "add_n",
+]  # fmt: skip
+
+
+def _far_from(x, y):
+    """``y`` moved away from ``x`` so that ties (kinks of max/min) are not sampled."""
+    return y + xp.where(xp.abs(x - y) < 0.1, 0.3, 0.0)
+
+
+@primitive("AddV2", samples=binary())
+def add(x, y):
+    """x + y, element-wise with broadcasting."""
+    return xp.add(x, y)
+
+
+@primitive("Sub", samples=binary())
+def subtract(x, y):
+    """x - y, element-wise with broadcasting."""
+    return xp.subtract(x, y)
+
+
+@primitive("Mul", samples=binary())
+def multiply(x, y):
+    """x * y, element-wise with broadcasting."""
+    return xp.multiply(x, y)
+
+
+@primitive("RealDiv", samples=binary(randn, positive))
+def divide(x, y):
+    """x / y, element-wise with broadcasting (true division)."""
+    return xp.true_divide(x, y)
+
+
+truediv = divide
+
+
+@primitive("Neg", samples=unary())
+def negative(x):
+    """-x."""
+    return xp.negative(x)
+
+
+@primitive("Pow", samples=binary(positive, randn))
+def pow(x, y):
+    """x ** y, element-wise with broadcasting."""
+    return xp.power(x, y)
+
+
+@primitive("Square", samples=unary())
+def square(x):
+    """x * x."""
+    return xp.square(x)
+
+
+@primitive("Sqrt", samples=unary(positive))
+def sqrt(x):
+    """Square root."""
+    return xp.sqrt(x)
+
+
+@primitive("Rsqrt", samples=unary(positive))
+def rsqrt(x):
+    """1 / sqrt(x)."""
+    return 1 / xp.sqrt(x)
+
+
+@primitive("Reciprocal", samples=unary(positive))
+def reciprocal(x):
+    """1 / x."""
+    return xp.reciprocal(x)
+
+
+@primitive("Exp", samples=unary())
+def exp(x):
+    """e ** x."""
+    return xp.exp(x)
+
+
+@primitive("Expm1", samples=unary())
+def expm1(x):
+    """e ** x - 1, accurate near 0."""
+    return xp.expm1(x)
+
+
+@primitive("Log", samples=unary(positive))
+def log(x):
+    """Natural logarithm."""
+    return xp.log(x)
+
+
+@primitive("Log1p", samples=unary(positive))
+def log1p(x):
+    """log(1 + x), accurate near 0."""
+    return xp.log1p(x)
+
+
+@primitive("Abs", samples=unary())
+def abs(x):
+    """|x|; its gradient at 0 is 0."""
+    return xp.abs(x)
+
+
+@primitive("Sign", samples=unary())
+def sign(x):
+    """-1, 0 or 1 (zero gradient)."""
+    return xp.sign(x)
+
+
+@primitive("Sin", samples=unary())
+def sin(x):
+    """Sine."""
+    return xp.sin(x)
+
+
+@primitive("Cos", samples=unary())
+def cos(x):
+    """Cosine."""
+    return xp.cos(x)
+
+
+@primitive("Tan", samples=unary(unit))
+def tan(x):
+    """Tangent."""
+    return xp.tan(x)
+
+
+@primitive("Asin", samples=unary(unit))
+def asin(x):
+    """Inverse sine."""
+    return xp.arcsin(x)
+
+
+@primitive("Acos", samples=unary(unit))
+def acos(x):
+    """Inverse cosine."""
+    return xp.arccos(x)
+
+
+@primitive("Atan", samples=unary())
+def atan(x):
+    """Inverse tangent."""
+    return xp.arctan(x)
+
+
+@primitive("Atan2", samples=binary(randn, positive) + binary(positive, randn)[:1])
+def atan2(y, x):
+    """Angle of the point (x, y), element-wise."""
+    return xp.arctan2(y, x)
+
+
+@primitive("Sinh", samples=unary())
+def sinh(x):
+    """Hyperbolic sine."""
+    return xp.sinh(x)
+
+
+@primitive("Cosh", samples=unary())
+def cosh(x):
+    """Hyperbolic cosine."""
+    return xp.cosh(x)
+
+
+@primitive("Tanh", samples=unary())
+def tanh(x):
+    """Hyperbolic tangent."""
+    return xp.tanh(x)
+
+
+@primitive("Asinh", samples=unary())
+def asinh(x):
+    """Inverse hyperbolic sine."""
+    return xp.arcsinh(x)
+
+
+@primitive("Acosh", samples=unary(lambda *s: positive(*s, low=1.5, high=3.0)))
+def acosh(x):
+    """Inverse hyperbolic cosine."""
+    return xp.arccosh(x)
+
+
+@primitive("Atanh", samples=unary(unit))
+def atanh(x):
+    """Inverse hyperbolic tangent."""
+    return xp.arctanh(x)
+
+
+@primitive("Sigmoid", samples=unary() + [Sample(xp.array([-1000.0, -30.0, 0.0, 30.0, 1000.0]))])
+def sigmoid(x):
+    """1 / (1 + e ** -x), computed without overflow."""
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+_erf = special_function("erf")
+_erfc = special_function("erfc")
+
+
+@primitive("Erf", samples=unary())
+def erf(x):
+    """The error function."""
+    return _erf(x)
+
+
+@primitive("Erfc", samples=unary())
+def erfc(x):
+    """1 - erf(x), accurate for large x."""
+    return _erfc(x)
+
+
+def _max_min_samples():
+    x = randn(3, 4)
+    ties = randn(3, 4)
+    ties[0] = x[0]
+    return [
+        Sample(x, _far_from(x, randn(3, 4))),
+        Sample(x, _far_from(x, randn(4))),
+        Sample(randn(), randn(2, 3) + 1.0),
+    ]
+
+
+@primitive("Maximum", samples=_max_min_samples())
+def maximum(x, y):
+    """The larger of x and y; at ties each gets half the gradient."""
+    return xp.maximum(x, y)
+
+
+@primitive("Minimum", samples=_max_min_samples())
+def minimum(x, y):
+    """The smaller of x and y; at ties each gets half the gradient."""
+    return xp.minimum(x, y)
+
+
+@primitive("SquaredDifference", samples=binary())
+def squared_difference(x, y):
+    """(x - y) ** 2."""
+    return xp.square(xp.subtract(x, y))
+
+
+@primitive("Floor", samples=unary(away_from_integers))
+def floor(x):
+    """Largest integer <= x (zero gradient)."""
+    return xp.floor(x)
+
+
+@primitive("Ceil", samples=unary(away_from_integers))
+def ceil(x):
+    """Smallest integer >= x (zero gradient)."""
+    return xp.ceil(x)
+
+
+@primitive("Round", samples=unary(away_from_integers))
+def round(x):
+    """Nearest integer, halves to even (zero gradient)."""
+    return xp.round(x)
+
+
+@primitive("FloorDiv", samples=binary(away_from_integers, lambda *s: positive(*s, low=1.1, high=1.3)))
+def floordiv(x, y):
+    """floor(x / y) (zero gradient)."""
+    return xp.floor_divide(x, y)
+
+
+@primitive("FloorMod", samples=binary(away_from_integers, lambda *s: positive(*s, low=1.1, high=1.3)))
+def floormod(x, y):
+    """x - floor(x / y) * y, with the sign of y (Python's %)."""
+    return xp.mod(x, y)
+
+
+mod = floormod
+
+
+@primitive("Cast", samples=[Sample(randn(2, 3), dtype="float64")])
+def _cast(x, dtype=None):
+    return x.astype(dtype, copy=False)
+
+
+def cast(x, dtype, name=None):
+    """``x`` converted to ``dtype`` (differentiable between floating types)."""
+    return _cast(x, dtype=as_dtype(dtype))
+
+
+_CLIP_SAMPLES = [
+    Sample(randn(3, 4), xp.array(-0.5), xp.array(0.6)),
+    Sample(randn(3, 4), xp.array([-0.5, -0.3, -0.7, -0.4]), xp.array([[0.5], [0.3], [0.6]])),
+]
+
+
+@primitive("ClipByValue", samples=_CLIP_SAMPLES)
+def clip_by_value(t, clip_value_min, clip_value_max):
+    """``t`` with values below the minimum raised to it and above the maximum lowered to it."""
+    return xp.minimum(xp.maximum(t, clip_value_min), clip_value_max)
+
+
+def _predicate(op_type: str, kernel, n: int):
+    pair = [Sample(randn(3, 4), randn(4))]
+    fn = primitive(op_type, samples=pair if n == 2 else [Sample(randn(3, 4))])(kernel)
+    NotDifferentiable(op_type)
+    return fn
+
+
+equal = _predicate("Equal", lambda x, y: xp.equal(x, y), 2)
+not_equal = _predicate("NotEqual", lambda x, y: xp.not_equal(x, y), 2)
+less = _predicate("Less", lambda x, y: xp.less(x, y), 2)
+less_equal = _predicate("LessEqual", lambda x, y: xp.less_equal(x, y), 2)
+greater = _predicate("Greater", lambda x, y: xp.greater(x, y), 2)
+greater_equal = _predicate("GreaterEqual", lambda x, y: xp.greater_equal(x, y), 2)
+logical_and = _predicate("LogicalAnd", lambda x, y: xp.logical_and(x, y), 2)
+logical_or = _predicate("LogicalOr", lambda x, y: xp.logical_or(x, y), 2)
+logical_xor = _predicate("LogicalXor", lambda x, y: xp.logical_xor(x, y), 2)
+logical_not = _predicate("LogicalNot", lambda x: xp.logical_not(x), 1)
+is_finite = _predicate("IsFinite", lambda x: xp.isfinite(x), 1)
+is_nan = _predicate("IsNan", lambda x: xp.isnan(x), 1)
+is_inf = _predicate("IsInf", lambda x: xp.isinf(x), 1)
+
+
+@primitive("AddN", samples=[Sample(randn(3), randn(3), randn(3)), Sample(randn(2, 2))])
+def _add_n(*inputs):
+    total = inputs[0].copy()
+    for x in inputs[1:]:
+        total += x
+    return total
+
+
+def add_n(inputs, name=None):
+    """The element-wise sum of a list of tensors of one shape and dtype."""
+    inputs = list(inputs)
+    if not inputs:
+        raise ValueError("add_n: expected a non-empty list of tensors")
+    shapes = {tuple(getattr(t, "shape", ())) for t in inputs}
+    if len(shapes) > 1:
+        raise ValueError(f"add_n: all inputs need one shape, got {sorted(shapes)}")
+    return _add_n(*inputs)

@@ -1,0 +1,243 @@
+"""``GradientTape``: TensorFlow's way of recording ops and asking for gradients."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import warnings
+
+from . import nest
+from .dtypes import is_floating
+from .engine import state as _state
+from .engine.backward import backward
+from .engine.tensor import Tensor, convert_to_tensor
+from .variables import Variable
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class GradientTape:
+    """Records the ops run on watched tensors, then computes gradients by reverse mode.
+
+    >>> x = tg.Variable(3.0)
+    >>> with tg.GradientTape() as tape:
+    ...     y = x * x
+    >>> tape.gradient(y, x)
+    <tg.Tensor: shape=(), dtype=float32, numpy=6.0>
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._record = _state.TapeRecord(self._watch_accessed_variables)
+        self._entered = False
+        self._used = False
+
+    # -- recording ------------------------------------------------------------
+    def __enter__(self) -> GradientTape:
+        if self._entered:
+            raise RuntimeError("this GradientTape is already recording; tapes cannot be entered twice at once")
+        self._entered = True
+        _state.push(self._record)
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self._entered = False
+        _state.pop(self._record)
+        return False
+
+    def watch(self, tensor) -> None:
+        """Track ``tensor`` (a tensor, variable, or a nested structure of them)."""
+        for t in nest.flatten(tensor):
+            if not isinstance(t, Tensor):
+                raise ValueError(
+                    f"GradientTape.watch: expected a tg.Tensor or tg.Variable, got {type(t).__name__}; "
+                    "convert it with tg.constant first"
+                )
+            if not is_floating(t.dtype):
+                warnings.warn(
+                    f"GradientTape.watch: the watched tensor has dtype {t.dtype}; only floating-point "
+                    "tensors get gradients",
+                    stacklevel=2,
+                )
+            self._record.watched[id(t)] = t
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Ops inside this block are not recorded by this tape."""
+        if not self._record.recording:
+            raise RuntimeError("GradientTape.stop_recording: the tape is not recording")
+        self._record.recording = False
+        _state.refresh_active()
+        try:
+            yield
+        finally:
+            self._record.recording = True
+            _state.refresh_active()
+
+    def reset(self) -> None:
+        """Forget everything recorded so far, as if the tape were new (keeps recording)."""
+        old = self._record
+        self._record = _state.TapeRecord(self._watch_accessed_variables)
+        if self._entered:
+            _state.pop(old)
+            _state.push(self._record)
+        self._used = False
+
+    def watched_variables(self) -> tuple:
+        """The variables this tape watches, in the order first watched."""
+        return tuple(t for t in self._record.watched.values() if isinstance(t, Variable))
+
+    # -- gradients ------------------------------------------------------------
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients=UnconnectedGradients.NONE):
+        """d(target)/d(sources), with ``sources`` and the result in the same structure.
+
+        A list of targets is summed; ``output_gradients`` weight the targets (a
+        vector-Jacobian product). Sources the target does not depend on give None,
+        or zeros with ``unconnected_gradients=tg.UnconnectedGradients.ZERO``.
+        """
+        unconnected = _unconnected(unconnected_gradients)
+        targets = [convert_to_tensor(t) for t in nest.flatten(target)]
+        flat_sources = nest.flatten(sources)
+        for s in flat_sources:
+            if not isinstance(s, Tensor):
+                raise ValueError(f"GradientTape.gradient: sources must be tensors or variables, got {type(s).__name__}")
+        seeds = _seeds(targets, output_gradients)
+        floating = [is_floating(s.dtype) for s in flat_sources]
+        for s, ok in zip(flat_sources, floating):
+            if not ok:
+                warnings.warn(
+                    f"GradientTape.gradient: source of dtype {s.dtype} is not floating point; its gradient is None",
+                    stacklevel=2,
+                )
+        grads = self._backward(targets, seeds, [s for s, ok in zip(flat_sources, floating) if ok])
+        it = iter(grads)
+        result = [next(it) if ok else None for ok in floating]
+        if unconnected is UnconnectedGradients.ZERO:
+            from .ops.array_ops import zeros_like
+
+            result = [zeros_like(s) if g is None and ok else g for s, g, ok in zip(flat_sources, result, floating)]
+        return nest.pack_as(sources, result)
+
+    def _backward(self, targets, seeds, sources, retain=None):
+        if self._used and not self._persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of gradients "
+                "(or jacobians); create it with persistent=True to call gradient() more than once"
+            )
+        record = self._record
+        was_recording = record.recording
+        record.recording = False
+        _state.refresh_active()
+        try:
+            keep = self._persistent if retain is None else retain
+            return backward(record, targets, seeds, sources, retain=keep)
+        finally:
+            record.recording = was_recording
+            _state.refresh_active()
+            if retain is None and not self._persistent:
+                self._used = True
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):  # fmt: skip
+        """d(target)/d(source) of shape ``target.shape + source.shape`` for each source."""
+        from .creation import zeros
+        from .ops.array_ops import reshape, stack
+
+        target = convert_to_tensor(target)
+        flat_sources = nest.flatten(sources)
+        rows = _one_hot_rows(target.shape, target.dtype)
+        per_row = []
+        for i, seed in enumerate(rows):
+            last = i == len(rows) - 1
+            per_row.append(self._backward([target], [seed], flat_sources, retain=self._persistent or not last))
+        if not self._persistent:
+            self._used = True
+        result = []
+        for j, s in enumerate(flat_sources):
+            column = [row[j] for row in per_row]
+            if all(g is None for g in column) and _unconnected(unconnected_gradients) is UnconnectedGradients.NONE:
+                result.append(None)
+                continue
+            column = [zeros(s.shape, s.dtype) if g is None else g for g in column]
+            stacked = stack(column) if column else zeros((0,) + s.shape, s.dtype)
+            result.append(reshape(stacked, target.shape + s.shape))
+        return nest.pack_as(sources, result)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):  # fmt: skip
+        """Per-example Jacobians: shape ``(batch,) + target.shape[1:] + source.shape[1:]``.
+
+        Example ``i`` of ``target`` must depend only on example ``i`` of ``source``.
+        """
+        from .creation import zeros
+        from .ops.array_ops import reshape, stack
+
+        target = convert_to_tensor(target)
+        if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
+            raise ValueError(
+                f"batch_jacobian: target {target.shape} and source {source.shape} need the same first (batch) dimension"
+            )
+        batch = target.shape[0]
+        inner = target.shape[1:]
+        rows = _one_hot_rows(inner, target.dtype)
+        columns = []
+        for i, row in enumerate(rows):
+            seed = broadcast_rows(row, batch, target.shape)
+            last = i == len(rows) - 1
+            (g,) = self._backward([target], [seed], [source], retain=self._persistent or not last)
+            if g is None and _unconnected(unconnected_gradients) is UnconnectedGradients.NONE:
+                return None
+            columns.append(zeros(source.shape, source.dtype) if g is None else g)
+        if not self._persistent:
+            self._used = True
+        stacked = stack(columns, axis=1) if columns else zeros((batch, 0) + source.shape[1:], source.dtype)
+        return reshape(stacked, (batch,) + inner + source.shape[1:])
+
+    def __repr__(self) -> str:
+        return f"<tg.GradientTape persistent={self._persistent} watched={len(self._record.watched)}>"
+
+
+def broadcast_rows(row, batch: int, shape: tuple):
+    """The seed that weights element ``row`` of every example in a batch."""
+    from .ops.array_ops import broadcast_to, reshape
+
+    return broadcast_to(reshape(row, (1,) + shape[1:]), shape)
+
+
+def _one_hot_rows(shape: tuple, dtype) -> list:
+    """One seed per element of a tensor of ``shape``: one-hot tensors of that shape."""
+    from .creation import eye
+    from .ops.array_ops import reshape
+
+    n = 1
+    for d in shape:
+        n *= d
+    identity = eye(n, dtype=dtype)
+    return [reshape(identity[i], shape) for i in range(n)]
+
+
+def _seeds(targets, output_gradients) -> list:
+    from .ops.array_ops import ones_like
+
+    if output_gradients is None:
+        return [ones_like(t) for t in targets]
+    weights = [convert_to_tensor(g) for g in nest.flatten(output_gradients)]
+    if len(weights) != len(targets):
+        raise ValueError(f"gradient: got {len(weights)} output_gradients for {len(targets)} targets")
+    for t, w in zip(targets, weights):
+        if w.shape != t.shape:
+            raise ValueError(f"gradient: output_gradients shape {w.shape} does not match target shape {t.shape}")
+    return weights
+
+
+def _unconnected(value) -> UnconnectedGradients:
+    try:
+        return UnconnectedGradients(value.value if isinstance(value, UnconnectedGradients) else value)
+    except ValueError:
+        raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {value!r}") from None
