@@ -32,15 +32,19 @@ from .engine.tensor import Tensor, convert_to_tensor
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .numerical import numerical_gradient
 from .ops import array_grad as _array_grad
+from .ops import linalg_grad as _linalg_grad
 from .ops import math_grad as _math_grad
+from .ops import nn_grad as _nn_grad
 from .ops import reduction_grad as _reduction_grad
 from .ops import tensor_methods as _tensor_methods
 from .ops.array_ops import *
+from .ops.linalg_ops import *
 from .ops.math_ops import *
+from .ops.nn_ops import *
 from .ops.reduction_ops import *
 from .tape import GradientTape, UnconnectedGradients
 from .variables import Variable
 
 __version__ = "0.1.0"
 
-del _tensor_methods, _array_grad, _math_grad, _reduction_grad
+del _tensor_methods, _array_grad, _linalg_grad, _math_grad, _nn_grad, _reduction_grad
