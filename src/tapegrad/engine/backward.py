@@ -46,38 +46,33 @@ def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None) -
         for node in reversed(order):
             if not needed[node]:
                 continue
-            out_grads = [
-                (grads.get if (node, i) in wanted else grads.pop)((node, i), None) for i in range(len(node.values))
-            ]
-            if all(g is None for g in out_grads):
+            out_grads = _output_grads(node, grads, wanted)
+            if out_grads is None:
                 continue
             fn = gradient_function(node.type)
             if fn is None:
                 continue
             _check_versions(node)
-            if len(out_grads) > 1:
-                out_grads = [make_tensor(_zeros_like(v)) if g is None else g for g, v in zip(out_grads, node.values)]
+            in_keys = [_input_key(t, record, needed, wanted, leaf_sink) for t in node.inputs]
+            node.needs_input_grad = tuple(k is not None for k in in_keys)
             in_grads = fn(node, *out_grads)
             if not isinstance(in_grads, list | tuple):
                 in_grads = (in_grads,)
-            if len(in_grads) != len(node.inputs):
+            if len(in_grads) != len(in_keys):
                 raise ValueError(
                     f"the gradient function of {node.type} returned {len(in_grads)} gradient(s) "
-                    f"for {len(node.inputs)} input(s)"
+                    f"for {len(in_keys)} input(s)"
                 )
-            for i, (t, g) in enumerate(zip(node.inputs, in_grads)):
-                if g is None or t._value.dtype.kind not in "fc":
+            for i, k in enumerate(in_keys):
+                g = in_grads[i]
+                if k is None or g is None:
                     continue
-                k = key_of(t, record)
-                if type(k) is tuple:
-                    if not needed.get(k[0]):
-                        continue
-                elif k not in wanted:
-                    if leaf_sink is None or not record.watches(t):
-                        continue
-                    leaves[k] = t
+                t = node.inputs[i]
                 g = _conform(g, t, node, i, cast)
-                grads[k] = g if k not in grads else add(grads[k], g)
+                if type(k) is not tuple and k not in wanted:
+                    leaves[k] = t
+                previous = grads.get(k)
+                grads[k] = g if previous is None else add(previous, g)
     finally:
         if not retain:
             for node in order:
@@ -86,6 +81,31 @@ def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None) -
         for k, t in leaves.items():
             leaf_sink(t, grads[k])
     return [grads.get(k) for k in keys]
+
+
+def _output_grads(node, grads, wanted):
+    """The gradients reaching each output of ``node`` (zeros for unreached ones), or None."""
+    n = len(node.values)
+    if n == 1:
+        k = (node, 0)
+        g = grads.get(k) if k in wanted else grads.pop(k, None)
+        return None if g is None else (g,)
+    out = [(grads.get if (node, i) in wanted else grads.pop)((node, i), None) for i in range(n)]
+    if all(g is None for g in out):
+        return None
+    return [make_tensor(_zeros_like(v)) if g is None else g for g, v in zip(out, node.values)]
+
+
+def _input_key(t: Tensor, record, needed, wanted, leaf_sink):
+    """The key a gradient for input ``t`` accumulates under, or None if nobody wants it."""
+    if t._value.dtype.kind not in "fc":
+        return None
+    k = key_of(t, record)
+    if type(k) is tuple:
+        return k if needed.get(k[0]) else None
+    if k in wanted or (leaf_sink is not None and record.watches(t)):
+        return k
+    return None
 
 
 def _conform(g, t: Tensor, node, i: int, cast) -> Tensor:

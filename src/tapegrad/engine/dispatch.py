@@ -5,46 +5,73 @@
 
 from __future__ import annotations
 
+from math import copysign as _copysign
+
 from .. import backend
 from .node import Node
 from .state import AUTOGRAD, state
 from .tensor import Tensor, convert_to_tensor, make_tensor
 
 _ndarray = backend.ndarray
+_float64 = backend.xp.dtype("float64")
+_int64 = backend.xp.dtype("int64")
 _asarray = backend.asarray
 _WEAK_SCALARS = (float, int, bool, complex)
 
 
 def convert_inputs(args) -> tuple:
     """Op arguments as tensors; Python scalars take the dtype of the tensors beside them."""
-    weak = False
+    if len(args) == 2:  # the common binary-operator case, kept fast
+        a, b = args
+        if type(a) is Tensor:
+            if type(b) is Tensor:
+                return args
+            if type(b) in _WEAK_SCALARS:
+                return a, weak_scalar(b, a._value.dtype)
+        elif type(b) is Tensor and type(a) in _WEAK_SCALARS:
+            return weak_scalar(a, b._value.dtype), b
     for a in args:
         if not isinstance(a, Tensor):
             break
     else:
         return args
-    out = []
-    dtypes = []
-    for a in args:
-        if isinstance(a, Tensor):
-            dtypes.append(a._value.dtype)
-        elif type(a) in _WEAK_SCALARS:
-            weak = True
-            out.append(a)
-            continue
-        else:
-            a = convert_to_tensor(a)
-            dtypes.append(a._value.dtype)
-        out.append(a)
-    if weak:
-        out = [_weak_scalar(a, dtypes) if type(a) in _WEAK_SCALARS else a for a in out]
-    return tuple(out)
+    converted = [a if isinstance(a, Tensor) or type(a) in _WEAK_SCALARS else convert_to_tensor(a) for a in args]
+    dtypes = {a._value.dtype for a in converted if isinstance(a, Tensor)}
+    dtype = None
+    if len(dtypes) == 1:
+        (dtype,) = dtypes
+    elif dtypes:
+        dtype = backend.result_dtype(*dtypes)
+    return tuple(a if isinstance(a, Tensor) else weak_scalar(a, dtype) for a in converted)
 
 
-def _weak_scalar(value, dtypes) -> Tensor:
-    if not dtypes:
+_scalar_cache: dict = {}
+
+
+def weak_scalar(value, dtype) -> Tensor:
+    """A Python scalar as a 0-d tensor that does not upcast ``dtype`` (NumPy 2's rule)."""
+    if dtype is None:
         return convert_to_tensor(value)
-    return make_tensor(_asarray(value, backend.result_dtype(*dtypes, value)))
+    key = (type(value), value, dtype)
+    cached = _scalar_cache.get(key)
+    if cached is not None:
+        return cached
+    kind = dtype.kind
+    kind_of_value = type(value)
+    if kind_of_value is float:
+        target = dtype if kind in "fc" else _float64
+    elif kind_of_value is int:
+        target = dtype if kind in "iufc" else _int64
+    elif kind_of_value is bool:
+        target = dtype
+    else:
+        target = backend.result_dtype(dtype, value)
+    t = make_tensor(_asarray(value, target))
+    if value or kind_of_value is not float or _copysign(1.0, value) > 0:
+        if len(_scalar_cache) > 1024:
+            _scalar_cache.clear()
+        _scalar_cache[key] = t
+    return t
 
 
 def recording_tapes(inputs) -> tuple:

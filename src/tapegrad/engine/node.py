@@ -10,10 +10,12 @@ class Node:
 
     Gradient functions receive it as ``op`` (``op.type``, ``op.inputs``,
     ``op.outputs``, ``op.get_attr(name)``). ``tapes`` are the records that tracked
-    it; once every one of them has released it, the saved inputs are freed.
+    it; once every one of them has released it, the saved inputs are freed. During a
+    backward pass, ``needs_input_grad`` tells which inputs' gradients are wanted, so
+    a gradient function may return None for the others without computing them.
     """
 
-    __slots__ = ("attrs", "inputs", "op_def", "released", "tapes", "values", "versions")
+    __slots__ = ("attrs", "inputs", "needs_input_grad", "op_def", "released", "tapes", "values", "versions")
 
     def __init__(self, op_def, inputs, attrs, values, tapes, versions=None):
         self.op_def = op_def
@@ -23,6 +25,7 @@ class Node:
         self.tapes = tapes
         self.versions = versions
         self.released = ()
+        self.needs_input_grad = None
 
     @property
     def type(self) -> str:

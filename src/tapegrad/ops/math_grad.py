@@ -16,27 +16,36 @@ def _binary(op, gx, gy):
     return unbroadcast(gx, x), unbroadcast(gy, y)
 
 
+def _wanted(op, grad_x, grad_y):
+    """Gradients of a broadcasting binary op, computing only those the backward pass wants.
+
+    ``grad_x`` and ``grad_y`` are functions returning the unreduced gradient.
+    """
+    x, y = op.inputs
+    need_x, need_y = op.needs_input_grad or (True, True)
+    return (unbroadcast(grad_x(), x) if need_x else None, unbroadcast(grad_y(), y) if need_y else None)
+
+
 @RegisterGradient("AddV2")
 def _add_grad(op, grad):
-    return _binary(op, grad, grad)
+    return _wanted(op, lambda: grad, lambda: grad)
 
 
 @RegisterGradient("Sub")
 def _sub_grad(op, grad):
-    return _binary(op, grad, -grad)
+    return _wanted(op, lambda: grad, lambda: -grad)
 
 
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
     x, y = op.inputs
-    return _binary(op, grad * y, grad * x)
+    return _wanted(op, lambda: grad * y, lambda: grad * x)
 
 
 @RegisterGradient("RealDiv")
 def _div_grad(op, grad):
     x, y = op.inputs
-    gx = grad / y
-    return _binary(op, gx, -gx * x / y)
+    return _wanted(op, lambda: grad / y, lambda: -grad * x / (y * y))
 
 
 @RegisterGradient("Neg")
@@ -48,10 +57,12 @@ def _neg_grad(op, grad):
 def _pow_grad(op, grad):
     x, y = op.inputs
     z = op.outputs[0]
-    gx = grad * y * x ** (y - 1)
-    positive = x > 0
-    safe_log = where(positive, m.log(where(positive, x, 1)), 0)
-    return _binary(op, gx, grad * z * safe_log)
+
+    def grad_y():
+        positive = x > 0
+        return grad * z * where(positive, m.log(where(positive, x, 1)), 0)
+
+    return _wanted(op, lambda: grad * y * x ** (y - 1), grad_y)
 
 
 @RegisterGradient("Square")
