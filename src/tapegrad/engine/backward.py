@@ -37,9 +37,11 @@ def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None) -
     roots = []
     for t, g in zip(targets, seeds):
         k = key_of(t, record)
-        grads[k] = g if k not in grads else add(grads[k], g)
         if type(k) is tuple:
             roots.append(k[0])
+        elif not record.watches(t):
+            continue  # a leaf this record does not track: unconnected
+        grads[k] = g if k not in grads else add(grads[k], g)
     order, needed = _toposort(roots, record, wanted, leaf_sink is not None)
     leaves: dict = {}
     try:
@@ -102,8 +104,8 @@ def _input_key(t: Tensor, record, needed, wanted, leaf_sink):
         return None
     k = key_of(t, record)
     if type(k) is tuple:
-        return k if needed.get(k[0]) else None
-    if k in wanted or (leaf_sink is not None and record.watches(t)):
+        return k if k in wanted or needed.get(k[0]) else None
+    if (k in wanted or leaf_sink is not None) and record.watches(t):
         return k
     return None
 
@@ -167,12 +169,10 @@ def _toposort(roots, record, wanted, all_leaves: bool):
 def _leads_to_source(node, record, needed, wanted, all_leaves) -> bool:
     for t in node.inputs:
         k = key_of(t, record)
-        if k in wanted:
-            return True
         if type(k) is tuple:
-            if needed[k[0]]:
+            if k in wanted or needed[k[0]]:
                 return True
-        elif all_leaves and record.watches(t):
+        elif (all_leaves or k in wanted) and record.watches(t):
             return True
     return False
 
