@@ -106,11 +106,11 @@ def primitive(op_type: str, samples=None):
     """
     if not isinstance(op_type, str):
         raise TypeError(f"op_type must be a string, got {type(op_type).__name__}")
-    builtin = inspect.currentframe().f_back.f_globals.get("__name__", "").startswith("tapegrad.")
 
     def decorate(kernel):
         if op_type in OPS:
             raise KeyError(f"an op of type {op_type!r} is already defined")
+        builtin = getattr(kernel, "__module__", "").startswith("tapegrad.")
         op = OpDef(op_type, kernel, samples, builtin)
         fn = _op_function(op, kernel)
         op.fn = fn

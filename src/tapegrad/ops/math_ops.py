@@ -311,26 +311,39 @@ def clip_by_value(t, clip_value_min, clip_value_max):
     return xp.minimum(xp.maximum(t, clip_value_min), clip_value_max)
 
 
-def _predicate(op_type: str, kernel, n: int):
-    pair = [Sample(randn(3, 4), randn(4))]
-    fn = primitive(op_type, samples=pair if n == 2 else [Sample(randn(3, 4))])(kernel)
+def _predicate(op_type: str, name: str, ufunc, doc: str):
+    """A non-differentiable element-wise op returning booleans, from a NumPy ufunc."""
+    if ufunc.nin == 2:
+        samples = [Sample(randn(3, 4), randn(4))]
+
+        def kernel(x, y):
+            return ufunc(x, y)
+    else:
+        samples = [Sample(randn(3, 4))]
+
+        def kernel(x):
+            return ufunc(x)
+
+    kernel.__name__ = kernel.__qualname__ = name
+    kernel.__doc__ = doc
+    fn = primitive(op_type, samples=samples)(kernel)
     NotDifferentiable(op_type)
     return fn
 
 
-equal = _predicate("Equal", lambda x, y: xp.equal(x, y), 2)
-not_equal = _predicate("NotEqual", lambda x, y: xp.not_equal(x, y), 2)
-less = _predicate("Less", lambda x, y: xp.less(x, y), 2)
-less_equal = _predicate("LessEqual", lambda x, y: xp.less_equal(x, y), 2)
-greater = _predicate("Greater", lambda x, y: xp.greater(x, y), 2)
-greater_equal = _predicate("GreaterEqual", lambda x, y: xp.greater_equal(x, y), 2)
-logical_and = _predicate("LogicalAnd", lambda x, y: xp.logical_and(x, y), 2)
-logical_or = _predicate("LogicalOr", lambda x, y: xp.logical_or(x, y), 2)
-logical_xor = _predicate("LogicalXor", lambda x, y: xp.logical_xor(x, y), 2)
-logical_not = _predicate("LogicalNot", lambda x: xp.logical_not(x), 1)
-is_finite = _predicate("IsFinite", lambda x: xp.isfinite(x), 1)
-is_nan = _predicate("IsNan", lambda x: xp.isnan(x), 1)
-is_inf = _predicate("IsInf", lambda x: xp.isinf(x), 1)
+equal = _predicate("Equal", "equal", xp.equal, "x == y, element-wise.")
+not_equal = _predicate("NotEqual", "not_equal", xp.not_equal, "x != y, element-wise.")
+less = _predicate("Less", "less", xp.less, "x < y, element-wise.")
+less_equal = _predicate("LessEqual", "less_equal", xp.less_equal, "x <= y, element-wise.")
+greater = _predicate("Greater", "greater", xp.greater, "x > y, element-wise.")
+greater_equal = _predicate("GreaterEqual", "greater_equal", xp.greater_equal, "x >= y, element-wise.")
+logical_and = _predicate("LogicalAnd", "logical_and", xp.logical_and, "x and y, element-wise.")
+logical_or = _predicate("LogicalOr", "logical_or", xp.logical_or, "x or y, element-wise.")
+logical_xor = _predicate("LogicalXor", "logical_xor", xp.logical_xor, "x xor y, element-wise.")
+logical_not = _predicate("LogicalNot", "logical_not", xp.logical_not, "not x, element-wise.")
+is_finite = _predicate("IsFinite", "is_finite", xp.isfinite, "Whether x is finite, element-wise.")
+is_nan = _predicate("IsNan", "is_nan", xp.isnan, "Whether x is NaN, element-wise.")
+is_inf = _predicate("IsInf", "is_inf", xp.isinf, "Whether x is infinite, element-wise.")
 
 
 @primitive("AddN", samples=[Sample(randn(3), randn(3), randn(3)), Sample(randn(2, 2))])
