@@ -20,7 +20,7 @@ def asarray(value, dtype=None) -> xp.ndarray:
 
 def array_copy(value, dtype=None) -> xp.ndarray:
     """``value`` as a fresh array that no caller can mutate behind our back."""
-    return xp.array(value, dtype=dtype, copy=True)
+    return xp.array(value, dtype=dtype, copy=True, order="C")
 
 
 def to_numpy(value) -> xp.ndarray:

@@ -1,3 +1,197 @@
 """Gradients of the linalg ops, written in tapegrad ops."""
 
 from __future__ import annotations
+
+from ..creation import eye
+from ..engine.registry import RegisterGradient
+from . import math_ops as m
+from .array_ops import broadcast_to, reshape, where
+from .grad_util import unbroadcast
+from .linalg_ops import (
+    _INF,
+    _LABELS,
+    _band_part,
+    _diag,
+    _diag_part,
+    _eigh,
+    _einsum,
+    _inv,
+    _matmul,
+    _matrix_transpose,
+    _solve,
+    _triangular_solve,
+)
+from .reduction_ops import reduce_sum
+from .shape_util import kept_shape
+
+
+def _expand2(x):
+    """``x`` [...] as [..., 1, 1], to scale a batch of matrices."""
+    return reshape(x, x.shape + (1, 1))
+
+
+def _symmetric_part(x):
+    return 0.5 * (x + _matrix_transpose(x))
+
+
+@RegisterGradient("BatchMatMulV2")
+def _matmul_grad(op, grad):
+    a, b = op.inputs
+    ta, tb = op.get_attr("transpose_a"), op.get_attr("transpose_b")
+    if not ta and not tb:
+        ga, gb = _matmul(grad, b, False, True), _matmul(a, grad, True, False)
+    elif not ta:
+        ga, gb = _matmul(grad, b), _matmul(grad, a, True, False)
+    elif not tb:
+        ga, gb = _matmul(b, grad, False, True), _matmul(a, grad)
+    else:
+        ga, gb = _matmul(b, grad, True, True), _matmul(grad, a, True, True)
+    return unbroadcast(ga, a), unbroadcast(gb, b)
+
+
+@RegisterGradient("Einsum")
+def _einsum_grad(op, grad):
+    """Each operand's gradient is an einsum of the output gradient with the other operands.
+
+    A label repeated in an operand (a diagonal) is restored by an identity matrix; a
+    label found only in that operand (summed away) is restored by broadcasting.
+    """
+    lhs, out = op.get_attr("equation").split("->")
+    subs = lhs.split(",")
+    inputs = op.inputs
+    unused = [c for c in _LABELS if c not in op.get_attr("equation")]
+    grads = []
+    for k, (target, x) in enumerate(zip(subs, inputs)):
+        free = iter(unused)
+        sources = [out] + [s for j, s in enumerate(subs) if j != k]
+        tensors = [grad] + [t for j, t in enumerate(inputs) if j != k]
+        labels = []
+        for label, n in zip(target, x.shape):
+            if label in labels:
+                fresh = next(free)
+                sources.append(label + fresh)
+                tensors.append(eye(n, dtype=grad.dtype))
+                label = fresh
+            labels.append(label)
+        available = set("".join(sources))
+        computed = "".join(c for c in labels if c in available)
+        equation = ",".join(sources) + "->" + computed
+        g = grad if equation == f"{out}->{out}" else _einsum(*tensors, equation=equation)
+        if len(computed) != len(labels):
+            g = reshape(g, tuple(n if c in available else 1 for c, n in zip(labels, x.shape)))
+            g = broadcast_to(g, x.shape)
+        grads.append(g)
+    return grads
+
+
+@RegisterGradient("MatrixTranspose")
+def _matrix_transpose_grad(op, grad):
+    return _matrix_transpose(grad)
+
+
+@RegisterGradient("MatrixDiag")
+def _diag_grad(op, grad):
+    return _diag_part(grad)
+
+
+@RegisterGradient("MatrixDiagPart")
+def _diag_part_grad(op, grad):
+    rows, cols = op.inputs[0].shape[-2:]
+    return _diag(grad) if rows == cols else _diag(grad, num_rows=rows, num_cols=cols)
+
+
+@RegisterGradient("MatrixBandPart")
+def _band_part_grad(op, grad):
+    return _band_part(grad, num_lower=op.get_attr("num_lower"), num_upper=op.get_attr("num_upper"))
+
+
+@RegisterGradient("MatrixInverse")
+def _inv_grad(op, grad):
+    x = op.outputs[0]
+    adj = op.get_attr("adjoint")
+    return -_matmul(x, _matmul(grad, x, adj, not adj), not adj, False)
+
+
+@RegisterGradient("MatrixDeterminant")
+def _det_grad(op, grad):
+    return _expand2(grad * op.outputs[0]) * _inv(op.inputs[0], adjoint=True)
+
+
+@RegisterGradient("LogMatrixDeterminant")
+def _slogdet_grad(op, grad_sign, grad_logabsdet):
+    return _expand2(grad_logabsdet) * _inv(op.inputs[0], adjoint=True)
+
+
+@RegisterGradient("MatrixSolve")
+def _solve_grad(op, grad):
+    a, b = op.inputs
+    c = op.outputs[0]
+    adj = op.get_attr("adjoint")
+    gb = _solve(a, grad, adjoint=not adj)
+    ga = -_matmul(c, gb, False, True) if adj else -_matmul(gb, c, False, True)
+    return unbroadcast(ga, a), unbroadcast(gb, b)
+
+
+@RegisterGradient("MatrixTriangularSolve")
+def _triangular_solve_grad(op, grad):
+    a, b = op.inputs
+    c = op.outputs[0]
+    lower, adj = op.get_attr("lower"), op.get_attr("adjoint")
+    gb = _triangular_solve(a, grad, lower=lower, adjoint=not adj)
+    ga = -_matmul(c, gb, False, True) if adj else -_matmul(gb, c, False, True)
+    ga = _band_part(ga, num_lower=-1, num_upper=0) if lower else _band_part(ga, num_lower=0, num_upper=-1)
+    return unbroadcast(ga, a), unbroadcast(gb, b)
+
+
+@RegisterGradient("Cholesky")
+def _cholesky_grad(op, grad):
+    """Murray (2016): A_bar = sym(L^-T Phi(L^T L_bar) L^-1), Phi = lower triangle with half the diagonal."""
+    chol = op.outputs[0]
+    middle = _matmul(chol, grad, True, False)
+    middle = _band_part(middle, num_lower=-1, num_upper=0) - 0.5 * _diag(_diag_part(middle))
+    left = _triangular_solve(chol, middle, lower=True, adjoint=True)
+    ga_t = _triangular_solve(chol, _matrix_transpose(left), lower=True, adjoint=True)
+    return _symmetric_part(ga_t)
+
+
+def _eigenvalue_grad(v, grad_e):
+    """V diag(grad_e) V^T."""
+    return _matmul(v * reshape(grad_e, grad_e.shape[:-1] + (1, grad_e.shape[-1])), v, False, True)
+
+
+@RegisterGradient("SelfAdjointEigV2")
+def _eigh_grad(op, grad_e, grad_v=None):
+    if grad_v is None:  # eigenvalues only: V from a recorded eigh, so that it has a gradient too
+        _, v = _eigh(op.inputs[0])
+        return _eigenvalue_grad(v, grad_e)
+    e, v = op.outputs
+    n = e.shape[-1]
+    diff = reshape(e, e.shape[:-1] + (1, n)) - reshape(e, e.shape[:-1] + (n, 1))
+    distinct = m.not_equal(diff, 0)
+    f = where(distinct, 1 / where(distinct, diff, 1), 0)  # 1 / (e_j - e_i); 0 on the diagonal and at ties
+    inner = f * _matmul(v, grad_v, True, False)
+    ga = _eigenvalue_grad(v, grad_e) + _matmul(v, _matmul(inner, v, False, True))
+    return _symmetric_part(ga)
+
+
+@RegisterGradient("VectorNorm")
+def _vector_norm_grad(op, grad):
+    x = op.inputs[0]
+    norm = op.outputs[0]
+    order, axis = op.get_attr("ord"), op.get_attr("axis")
+    if not op.get_attr("keepdims"):
+        shape = kept_shape(x.shape, axis)
+        grad, norm = reshape(grad, shape), reshape(norm, shape)
+    if order == 1:
+        return grad * m.sign(x)
+    if order == _INF:
+        winners = m.cast(m.equal(m.abs(x), norm), x.dtype)
+        return grad * m.sign(x) * winners / reduce_sum(winners, axis=axis, keepdims=True)
+    positive = norm > 0
+    safe = where(positive, norm, 1)
+    if order == 2:
+        return where(positive, grad / safe, 0) * x
+    a = m.abs(x)
+    nonzero = a > 0
+    ratio = where(nonzero, a / safe, 1)
+    return where(nonzero, grad * m.sign(x) * ratio ** (order - 1), 0)
