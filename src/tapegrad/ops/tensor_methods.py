@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from ..engine.tensor import Tensor
 from . import array_ops as a
+from . import linalg_ops as la
 from . import math_ops as m
 from . import reduction_ops as r
 
 
 def _reflected(fn):
     return lambda self, other: fn(other, self)
-
-
-def _transpose(self, *axes):
-    from .array_ops import transpose
-
-    return transpose(self, axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else (axes or None))
 
 
 _BINARY = {
@@ -26,11 +21,21 @@ _BINARY = {
     "floordiv": m.floordiv,
     "mod": m.floormod,
     "pow": m.pow,
+    "matmul": la.matmul,
 }
 
 for _name, _fn in _BINARY.items():
     setattr(Tensor, f"__{_name}__", _fn)
     setattr(Tensor, f"__r{_name}__", _reflected(_fn))
+
+
+def _eq(self, other):
+    return NotImplemented if other is None or isinstance(other, str) else m.equal(self, other)
+
+
+def _ne(self, other):
+    return NotImplemented if other is None or isinstance(other, str) else m.not_equal(self, other)
+
 
 Tensor.__neg__ = m.negative
 Tensor.__pos__ = lambda self: self
@@ -39,13 +44,41 @@ Tensor.__lt__ = m.less
 Tensor.__le__ = m.less_equal
 Tensor.__gt__ = m.greater
 Tensor.__ge__ = m.greater_equal
-Tensor.__eq__ = m.equal
-Tensor.__ne__ = m.not_equal
+Tensor.__eq__ = _eq
+Tensor.__ne__ = _ne
 Tensor.__and__ = m.logical_and
 Tensor.__or__ = m.logical_or
 Tensor.__xor__ = m.logical_xor
 Tensor.__invert__ = m.logical_not
 Tensor.__getitem__ = a.getitem
+
+
+def _reduction(fn):
+    """A method ``t.fn(axis=None, keepdims=False)``; PyTorch's ``dim``/``keepdim`` also work."""
+
+    def method(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return fn(self, dim if dim is not None else axis, keepdim if keepdim is not None else keepdims)
+
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
+
+
+Tensor.sum = _reduction(r.reduce_sum)
+Tensor.mean = _reduction(r.reduce_mean)
+Tensor.prod = _reduction(r.reduce_prod)
+Tensor.max = _reduction(r.reduce_max)
+Tensor.min = _reduction(r.reduce_min)
+Tensor.std = _reduction(r.reduce_std)
+Tensor.var = _reduction(r.reduce_variance)
+Tensor.any = _reduction(r.reduce_any)
+Tensor.all = _reduction(r.reduce_all)
+Tensor.argmax = lambda self, axis=None: r.argmax(self if axis is not None else a.reshape(self, (-1,)), axis or 0)
+Tensor.argmin = lambda self, axis=None: r.argmin(self if axis is not None else a.reshape(self, (-1,)), axis or 0)
+Tensor.cumsum = lambda self, axis=0: r.cumsum(self, axis)
 Tensor.reshape = lambda self, *shape: a.reshape(self, shape[0] if len(shape) == 1 else shape)
-Tensor.sum = lambda self, axis=None, keepdims=False: r.reduce_sum(self, axis, keepdims)
 Tensor.astype = m.cast
+Tensor.T = property(lambda self: a.transpose(self))
+Tensor.transpose = lambda self, *perm: a.transpose(self, (perm[0] if len(perm) == 1 else perm) or None)
+Tensor.squeeze = lambda self, axis=None: a.squeeze(self, axis)
+Tensor.flatten = lambda self: a.reshape(self, (-1,))
