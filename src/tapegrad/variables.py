@@ -15,8 +15,6 @@ class Variable(Tensor):
     """A tensor whose value can be replaced with ``assign``; trainable ones are watched
     by every recording ``GradientTape`` that reads them."""
 
-    __slots__ = ("_name", "_trainable", "_trainable_var")
-
     def __init__(self, initial_value=None, trainable: bool = True, name: str | None = None, dtype=None):
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given")

@@ -12,6 +12,8 @@ from .node import Node
 from .state import AUTOGRAD, state
 from .tensor import Tensor, convert_to_tensor, make_tensor
 
+_new = object.__new__
+
 _ndarray = backend.ndarray
 _float64 = backend.xp.dtype("float64")
 _int64 = backend.xp.dtype("int64")
@@ -108,21 +110,38 @@ def _union(a: tuple, b: tuple) -> tuple:
 
 
 def apply(op, inputs: tuple, attrs: dict):
-    """Run ``op`` on tensors ``inputs``; return its output tensor(s), recorded if tracked."""
+    """Run ``op`` on ``inputs``; return its output tensor(s), recorded if tracked.
+
+    This runs once per op the user calls: the common case (tensors in, one array
+    out, nothing to record) takes no detours.
+    """
+    for t in inputs:
+        if type(t) is not Tensor:
+            inputs = convert_inputs(inputs)
+            break
     try:
         out = op.kernel(*[t._value for t in inputs], **attrs)
     except Exception as e:
         raise op_error(op.type, inputs, e) from None
-    tapes = recording_tapes(inputs) if op.differentiable else ()
+    tapes = ()
+    if op.differentiable:
+        if state.active or not state.grad_enabled:
+            tapes = recording_tapes(inputs)
+        else:
+            for t in inputs:
+                if t._node is not None or t._rg:
+                    tapes = recording_tapes(inputs)
+                    break
     if type(out) is tuple:
         values = tuple(v if type(v) is _ndarray else _asarray(v) for v in out)
         node = _record(op, inputs, attrs, values, tapes) if tapes else None
         return tuple(make_tensor(v, node, i) for i, v in enumerate(values))
     if type(out) is not _ndarray:
         out = _asarray(out)
-    if tapes:
-        return make_tensor(out, _record(op, inputs, attrs, (out,), tapes))
-    return make_tensor(out)
+    t = _new(Tensor)
+    t._value = out
+    t._node = _record(op, inputs, attrs, (out,), tapes) if tapes else None
+    return t
 
 
 def _record(op, inputs, attrs, values, tapes) -> Node:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 
-from .dispatch import apply, convert_inputs
+from .dispatch import apply
 
 _MISSING = object()
 OPS: dict[str, OpDef] = {}
@@ -160,7 +160,7 @@ def _op_function(op: OpDef, kernel):
             args, attrs = bind(args, kwargs)
         else:
             attrs = defaults
-        return apply(op, convert_inputs(args), attrs)
+        return apply(op, args, attrs)
 
     op_fn.op_type = op.type
     return op_fn

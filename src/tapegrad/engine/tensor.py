@@ -17,18 +17,19 @@ from .state import AUTOGRAD
 class Tensor:
     """A value in tapegrad: an array plus, once recorded, the op that made it."""
 
-    __slots__ = ("__weakref__", "_extra", "_index", "_node", "_rg", "_value", "_version", "grad")
+    # Only the array and the producing op are set per op; rarely used state lives in
+    # the instance dict on demand, with the class defaults below.
+    __slots__ = ("__dict__", "__weakref__", "_node", "_value")
     __array_ufunc__ = None  # NumPy defers binary operators to ours
+    _index = 0  # which output of ``_node`` this is
+    _rg = False  # a leaf that requires grad (PyTorch face)
+    _version = 0  # bumped by in-place changes; recorded ops check it
     _trainable_var = False  # True only on trainable Variables (watched automatically)
+    grad = None
 
     def __init__(self, value, dtype=None):
         self._value = backend.asarray(value, dtype)
         self._node = None
-        self._index = 0
-        self._rg = False
-        self._version = 0
-        self.grad = None
-        self._extra = None
 
     # -- the value ----------------------------------------------------------
     def numpy(self):
@@ -126,11 +127,8 @@ def make_tensor(value, node=None, index=0) -> Tensor:
     t = _new(Tensor)
     t._value = value
     t._node = node
-    t._index = index
-    t._rg = False
-    t._version = 0
-    t.grad = None
-    t._extra = None
+    if index:
+        t._index = index
     return t
 
 
