@@ -201,3 +201,15 @@ def test_read_value_is_a_snapshot():
     snapshot = v.read_value()
     v.assign(5.0)
     assert float(snapshot) == 1.0 and float(v) == 5.0
+
+
+def test_str_is_short_and_readable():
+    assert str(tg.reduce_sum(tg.constant([0.5, 1.25]))) == "tg.Tensor(1.75, shape=(), dtype=float32)"
+    assert str(tg.constant([[1.0, 2.0]])) == "tg.Tensor([[1. 2.]], shape=(1, 2), dtype=float32)"
+
+
+def test_math_namespace_mirrors_tf_math():
+    x = tg.constant([1.0, 4.0])
+    np.testing.assert_allclose(tg.math.sqrt(x).numpy(), [1.0, 2.0])
+    assert float(tg.math.reduce_sum(x)) == 5.0
+    assert tg.math.softplus is tg.nn.softplus

@@ -37,13 +37,13 @@ def fit_a_line() -> None:
     y_true = 2.5 * x - 0.7 + 0.05 * tg.random.normal((50,))
     w, b = tg.Variable(0.0), tg.Variable(0.0)
     start = time.perf_counter()
-    for step in range(201):
+    for step in range(61):
         with tg.GradientTape() as tape:
             loss = tg.reduce_mean(tg.square(w * x + b - y_true))
         dw, db = tape.gradient(loss, [w, b])
-        w.assign_sub(0.5 * dw)
-        b.assign_sub(0.5 * db)
-        if step % 50 == 0:
+        w.assign_sub(0.2 * dw)
+        b.assign_sub(0.2 * db)
+        if step in (0, 5, 10, 20, 40, 60):
             print(f"   step {step:3d}  loss {float(loss):.5f}  w {float(w):+.4f}  b {float(b):+.4f}")
     print(f"   fitted in {time.perf_counter() - start:.2f} s (true w = +2.5, b = -0.7)")
 

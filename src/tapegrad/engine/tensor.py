@@ -105,7 +105,8 @@ class Tensor:
         return f"<tg.Tensor: shape={self.shape}, dtype={self.dtype}, numpy={_numpy_repr(self._value)}>"
 
     def __str__(self) -> str:
-        return f"tg.Tensor({backend.to_numpy(self._value)}, shape={self.shape}, dtype={self.dtype})"
+        value = backend.to_numpy(self._value)
+        return f"tg.Tensor({value[()]!s}, shape={self.shape}, dtype={self.dtype})"
 
     # -- recording ----------------------------------------------------------
     @property
