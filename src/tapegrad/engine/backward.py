@@ -9,105 +9,177 @@ and sums the gradients that reach each tensor.
 
 from __future__ import annotations
 
+from .. import backend
 from .registry import gradient_function
+from .state import ALL, state
 from .tensor import Tensor, convert_to_tensor, make_tensor
 
 
 def key_of(t: Tensor, record):
     """What identifies ``t`` in ``record``'s graph: its op output, or itself as a leaf."""
     node = t._node
-    if node is not None and record in node.tapes:
+    if node is not None and (record is ALL or record in node.tapes):
         return (node, t._index)
     return id(t)
 
 
-def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None) -> list:
+def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None, stop=()) -> list:
     """Propagate ``seeds`` (one per target) back to ``sources`` through ``record``'s ops.
 
     Returns one gradient (a Tensor, or None where unconnected) per source. When
     ``retain`` is false, the ops walked are released by ``record``. ``leaf_sink``, if
-    given, is a function called as ``leaf_sink(tensor, grad)`` for every tracked
-    leaf reached (the PyTorch face's accumulation into ``.grad``).
+    given, is called as ``leaf_sink(tensor, grad)`` for every tracked leaf reached
+    (the PyTorch face's accumulation into ``.grad``). Tensors in ``stop`` are
+    treated as constants. Hooks registered on tensors see (and may replace) their
+    gradient once it is complete.
     """
-    from ..ops.math_ops import add, cast
+    return _Walk(record, sources, leaf_sink, stop).run(targets, seeds, retain)
 
-    keys = [key_of(s, record) for s in sources]
-    wanted = set(keys)
-    grads: dict = {}
-    roots = []
-    for t, g in zip(targets, seeds):
-        k = key_of(t, record)
-        if type(k) is tuple:
-            roots.append(k[0])
-        elif not record.watches(t):
-            continue  # a leaf this record does not track: unconnected
-        grads[k] = g if k not in grads else add(grads[k], g)
-    order, needed = _toposort(roots, record, wanted, leaf_sink is not None)
-    leaves: dict = {}
-    try:
-        for node in reversed(order):
-            if not needed[node]:
-                continue
-            out_grads = _output_grads(node, grads, wanted)
-            if out_grads is None:
-                continue
-            fn = gradient_function(node.type)
-            if fn is None:
-                continue
-            _check_versions(node)
-            in_keys = [_input_key(t, record, needed, wanted, leaf_sink) for t in node.inputs]
-            node.needs_input_grad = tuple(k is not None for k in in_keys)
-            in_grads = fn(node, *out_grads)
-            if not isinstance(in_grads, list | tuple):
-                in_grads = (in_grads,)
-            if len(in_grads) != len(in_keys):
-                raise ValueError(
-                    f"the gradient function of {node.type} returned {len(in_grads)} gradient(s) "
-                    f"for {len(in_keys)} input(s)"
-                )
-            for i, k in enumerate(in_keys):
-                g = in_grads[i]
-                if k is None or g is None:
-                    continue
-                t = node.inputs[i]
-                g = _conform(g, t, node, i, cast)
-                if type(k) is not tuple and k not in wanted:
-                    leaves[k] = t
-                previous = grads.get(k)
-                grads[k] = g if previous is None else add(previous, g)
-    finally:
-        if not retain:
-            for node in order:
-                node.release(record)
-    if leaf_sink is not None:
+
+class _Walk:
+    """One backward pass: the state shared by its steps."""
+
+    def __init__(self, record, sources, leaf_sink, stop):
+        from ..ops.math_ops import add, cast
+
+        self.add, self.cast = add, cast
+        self.record = record
+        self.sources = sources
+        self.keys = [key_of(s, record) for s in sources]
+        self.wanted = set(self.keys)
+        self.leaf_sink = leaf_sink
+        self.stop = {key_of(s, record) for s in stop}
+        self.grads: dict = {}
+        self.needed: dict = {}
+        self.hooked: set = set()
+
+    def run(self, targets, seeds, retain: bool) -> list:
+        record, grads = self.record, self.grads
+        roots = []
+        for t, g in zip(targets, seeds):
+            k = key_of(t, record)
+            if type(k) is tuple:
+                roots.append(k[0])
+            elif not record.watches(t) or k in self.stop:
+                continue  # a leaf this record does not track: unconnected
+            grads[k] = g if k not in grads else self.add(grads[k], g)
+        order = self._toposort(roots)
+        leaves: dict = {}
+        try:
+            for node in reversed(order):
+                if self.needed[node]:
+                    self._step(node, leaves)
+        finally:
+            if not retain:
+                for node in order:
+                    node.release(record)
         for k, t in leaves.items():
-            leaf_sink(t, grads[k])
-    return [grads.get(k) for k in keys]
+            grads[k] = self._hooked(k, t._hooks, grads[k])
+            if self.leaf_sink is not None:
+                self.leaf_sink(t, grads[k])
+        return [self._final(k, s) for k, s in zip(self.keys, self.sources)]
 
+    def _final(self, k, source: Tensor):
+        """A source's gradient, after the hooks registered on it."""
+        g = self.grads.get(k)
+        if g is None or k in self.hooked:
+            return g
+        return self._hooked(k, k[0].hooks_for(k[1]) if type(k) is tuple else source._hooks, g)
 
-def _output_grads(node, grads, wanted):
-    """The gradients reaching each output of ``node`` (zeros for unreached ones), or None."""
-    n = len(node.values)
-    if n == 1:
-        k = (node, 0)
-        g = grads.get(k) if k in wanted else grads.pop(k, None)
-        return None if g is None else (g,)
-    out = [(grads.get if (node, i) in wanted else grads.pop)((node, i), None) for i in range(n)]
-    if all(g is None for g in out):
+    def _hooked(self, k, hooks, g):
+        self.hooked.add(k)
+        for hook in hooks:
+            replaced = hook(g)
+            if replaced is not None:
+                g = replaced if isinstance(replaced, Tensor) else convert_to_tensor(replaced)
+        return g
+
+    def _step(self, node, leaves) -> None:
+        out_grads = self._output_grads(node)
+        if out_grads is None:
+            return
+        fn = gradient_function(node.type)
+        if fn is None:
+            return
+        _check_versions(node)
+        in_keys = [self._input_key(t) for t in node.inputs]
+        node.needs_input_grad = tuple(k is not None for k in in_keys)
+        in_grads = fn(node, *out_grads)
+        if not isinstance(in_grads, list | tuple):
+            in_grads = (in_grads,)
+        if len(in_grads) != len(in_keys):
+            raise ValueError(
+                f"the gradient function of {node.type} returned {len(in_grads)} gradient(s) for {len(in_keys)} input(s)"
+            )
+        grads, wanted = self.grads, self.wanted
+        for i, k in enumerate(in_keys):
+            g = in_grads[i]
+            if k is None or g is None:
+                continue
+            t = node.inputs[i]
+            g = _conform(g, t, node, i, self.cast)
+            if state.anomaly:
+                _check_finite(node, i, g)
+            if type(k) is not tuple and k not in wanted:
+                leaves[k] = t
+            previous = grads.get(k)
+            grads[k] = g if previous is None else self.add(previous, g)
+
+    def _output_grads(self, node):
+        """The complete gradients of ``node``'s outputs (zeros for unreached ones), or None."""
+        grads, wanted = self.grads, self.wanted
+        out = []
+        for i in range(len(node.values)):
+            k = (node, i)
+            g = grads.get(k) if k in wanted else grads.pop(k, None)
+            if g is not None and node.hooks is not None:
+                g = self._hooked(k, node.hooks_for(i), g)
+                if k in wanted:
+                    grads[k] = g
+            out.append(g)
+        if all(g is None for g in out):
+            return None
+        if len(out) == 1:
+            return out
+        return [make_tensor(backend.xp.zeros_like(v)) if g is None else g for g, v in zip(out, node.values)]
+
+    def _input_key(self, t: Tensor):
+        """The key a gradient for input ``t`` accumulates under, or None if nobody wants it."""
+        if t._value.dtype.kind not in "fc":
+            return None
+        k = key_of(t, self.record)
+        if k in self.stop:
+            return None
+        if type(k) is tuple:
+            return k if k in self.wanted or self.needed.get(k[0]) else None
+        if (k in self.wanted or self.leaf_sink is not None) and self.record.watches(t):
+            return k
         return None
-    return [make_tensor(_zeros_like(v)) if g is None else g for g, v in zip(out, node.values)]
 
-
-def _input_key(t: Tensor, record, needed, wanted, leaf_sink):
-    """The key a gradient for input ``t`` accumulates under, or None if nobody wants it."""
-    if t._value.dtype.kind not in "fc":
-        return None
-    k = key_of(t, record)
-    if type(k) is tuple:
-        return k if k in wanted or needed.get(k[0]) else None
-    if (k in wanted or leaf_sink is not None) and record.watches(t):
-        return k
-    return None
+    def _toposort(self, roots) -> list:
+        """The ops reachable from ``roots``, producers first; fills ``needed`` (leads to a source)."""
+        record, needed = self.record, self.needed
+        order = []
+        for root in roots:
+            if root in needed:
+                continue
+            _check_alive(root, record)
+            needed[root] = False
+            stack = [(root, iter(root.inputs))]
+            while stack:
+                node, inputs = stack[-1]
+                for t in inputs:
+                    n = t._node
+                    if n is not None and n not in needed and (record is ALL or record in n.tapes):
+                        _check_alive(n, record)
+                        needed[n] = False
+                        stack.append((n, iter(n.inputs)))
+                        break
+                else:
+                    stack.pop()
+                    order.append(node)
+                    needed[node] = any(self._input_key(t) is not None for t in node.inputs)
+        return order
 
 
 def _conform(g, t: Tensor, node, i: int, cast) -> Tensor:
@@ -123,58 +195,26 @@ def _conform(g, t: Tensor, node, i: int, cast) -> Tensor:
     return g
 
 
-def _zeros_like(value):
-    from .. import backend
-
-    return backend.xp.zeros_like(value)
-
-
 def _check_versions(node) -> None:
     saved = node.versions
     for i, t in enumerate(node.inputs):
         expected = saved[i] if saved else 0
         if t._version != expected:
             raise RuntimeError(
-                f"one of the tensors needed by {node.type} (input {i}, shape {t.shape}) was modified "
-                f"after it was recorded: its version is {t._version}, {node.type} saved version {expected}"
+                f"one of the tensors needed by {node.type} (input {i}, shape {t.shape}) was modified by an "
+                f"in-place operation after it was recorded: it is at version {t._version}; {node.type} "
+                f"saved version {expected}"
             )
 
 
-def _toposort(roots, record, wanted, all_leaves: bool):
-    """The ops reachable from ``roots`` in ``record``, producers first, and which lead to sources."""
-    needed: dict = {}
-    order = []
-    for root in roots:
-        if root in needed:
-            continue
-        _check_alive(root, record)
-        needed[root] = False
-        stack = [(root, iter(root.inputs))]
-        while stack:
-            node, inputs = stack[-1]
-            for t in inputs:
-                n = t._node
-                if n is not None and record in n.tapes and n not in needed:
-                    _check_alive(n, record)
-                    needed[n] = False
-                    stack.append((n, iter(n.inputs)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-                needed[node] = _leads_to_source(node, record, needed, wanted, all_leaves)
-    return order, needed
-
-
-def _leads_to_source(node, record, needed, wanted, all_leaves) -> bool:
-    for t in node.inputs:
-        k = key_of(t, record)
-        if type(k) is tuple:
-            if k in wanted or needed[k[0]]:
-                return True
-        elif (all_leaves or k in wanted) and record.watches(t):
-            return True
-    return False
+def _check_finite(node, i: int, g: Tensor) -> None:
+    """Anomaly mode: a NaN gradient names the op and where the user created it."""
+    if backend.xp.isnan(g._value).any():
+        where = node.creation_site()
+        raise RuntimeError(
+            f"Function '{node.type}Backward' returned nan values in its {i}th output."
+            + (f" The forward op {node.type} was created at:\n{where}" if where else "")
+        )
 
 
 def _check_alive(node, record) -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import traceback
 from math import copysign as _copysign
 
 from .. import backend
@@ -150,7 +151,10 @@ def _record(op, inputs, attrs, values, tapes) -> Node:
         if t._version:
             versions = tuple(t._version for t in inputs)
             break
-    return Node(op, inputs, attrs, values, tapes, versions)
+    node = Node(op, inputs, attrs, values, tapes, versions)
+    if state.anomaly:
+        node.stack = traceback.extract_stack()[:-3]
+    return node
 
 
 def record(op, inputs: tuple, attrs: dict, values: tuple) -> list:

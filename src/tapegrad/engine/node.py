@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 from .tensor import make_tensor
 
 
@@ -15,7 +17,11 @@ class Node:
     a gradient function may return None for the others without computing them.
     """
 
-    __slots__ = ("attrs", "inputs", "needs_input_grad", "op_def", "released", "tapes", "values", "versions")
+    # Per-op fields are slots; rarely used ones (hooks, creation stack) use the dict.
+    __slots__ = ("__dict__", "attrs", "inputs", "op_def", "released", "tapes", "values", "versions")
+    hooks = None  # [(output index, hook)] registered on this op's outputs
+    stack = None  # where the op was created, kept in anomaly mode
+    needs_input_grad = None
 
     def __init__(self, op_def, inputs, attrs, values, tapes, versions=None):
         self.op_def = op_def
@@ -25,7 +31,6 @@ class Node:
         self.tapes = tapes
         self.versions = versions
         self.released = ()
-        self.needs_input_grad = None
 
     @property
     def type(self) -> str:
@@ -43,6 +48,23 @@ class Node:
             return self.attrs[name]
         except KeyError:
             raise ValueError(f"op {self.type!r} has no attribute {name!r}") from None
+
+    def hooks_for(self, index: int) -> list:
+        """The hooks registered on output ``index``."""
+        return [fn for i, fn in self.hooks or () if i == index]
+
+    def add_hook(self, index: int, fn) -> None:
+        self.hooks = [*(self.hooks or ()), (index, fn)]
+
+    def remove_hook(self, index: int, fn) -> None:
+        self.hooks = [(i, f) for i, f in self.hooks or () if not (i == index and f is fn)] or None
+
+    def creation_site(self) -> str:
+        """The user's lines that created this op (anomaly mode), innermost last."""
+        if not self.stack:
+            return ""
+        frames = [f for f in self.stack if "/tapegrad/" not in f.filename.replace("\\", "/")]
+        return "".join(traceback.format_list(frames[-3:]))
 
     def release(self, record) -> None:
         """``record`` needs this op no more; free the saved values when none does."""

@@ -48,11 +48,29 @@ class _Autograd:
 AUTOGRAD = _Autograd()
 
 
+class _All:
+    """Every recorded op, whoever recorded it: ``tg.gradients`` over eager values."""
+
+    __slots__ = ()
+    recording = False
+
+    @staticmethod
+    def watches(t) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+
+ALL = _All()
+
+
 class _State(threading.local):
     grad_enabled = True
     stack: tuple = ()  # every entered tape's record, innermost last
     active: tuple = ()  # the records in ``stack`` that are recording now
     variable_reads = None  # a list collecting variables read while grad is off (custom_gradient)
+    anomaly = False  # detect_anomaly: remember where ops were created, check gradients for NaN
 
 
 state = _State()

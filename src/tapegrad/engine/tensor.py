@@ -26,6 +26,7 @@ class Tensor:
     _version = 0  # bumped by in-place changes; recorded ops check it
     _trainable_var = False  # True only on trainable Variables (watched automatically)
     grad = None
+    _hooks = ()  # hooks on a leaf's gradient (non-leaf hooks live on the node)
 
     def __init__(self, value, dtype=None):
         self._value = backend.asarray(value, dtype)
