@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import linalg, math, nest, nn, random
+from . import autograd, linalg, math, nest, nn, random
 from .clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from .creation import constant, eye, fill, linspace, ones, range, tensor, zeros
 from .custom_gradient import custom_gradient
@@ -30,6 +30,7 @@ from .dtypes import (
 from .engine.registry import NotDifferentiable, RegisterGradient, Sample, primitive
 from .engine.tensor import Tensor, convert_to_tensor
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .gradients import gradients
 from .numerical import numerical_gradient
 from .ops import array_grad as _array_grad
 from .ops import linalg_grad as _linalg_grad

@@ -98,7 +98,7 @@ class _Walk:
         out_grads = self._output_grads(node)
         if out_grads is None:
             return
-        fn = gradient_function(node.type)
+        fn = node.op_def.gradient or gradient_function(node.type)
         if fn is None:
             return
         _check_versions(node)
@@ -136,7 +136,7 @@ class _Walk:
                 g = self._hooked(k, node.hooks_for(i), g)
                 if k in wanted:
                     grads[k] = g
-            out.append(g)
+            out.append(None if k in self.stop else g)
         if all(g is None for g in out):
             return None
         if len(out) == 1:
@@ -149,7 +149,7 @@ class _Walk:
             return None
         k = key_of(t, self.record)
         if k in self.stop:
-            return None
+            return k if k in self.wanted else None
         if type(k) is tuple:
             return k if k in self.wanted or self.needed.get(k[0]) else None
         if (k in self.wanted or self.leaf_sink is not None) and self.record.watches(t):
@@ -218,7 +218,7 @@ def _check_finite(node, i: int, g: Tensor) -> None:
 
 
 def _check_alive(node, record) -> None:
-    if node.inputs is None or record in node.released:
+    if node.freed or record in node.released:
         raise RuntimeError(
             f"Trying to backward through the graph a second time (at op {node.type}): its saved "
             "values were freed by an earlier backward pass. Pass retain_graph=True (or use a "

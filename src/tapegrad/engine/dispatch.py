@@ -92,7 +92,7 @@ def recording_tapes(inputs) -> tuple:
             tapes = node.tapes
             if tapes is not found and tapes:
                 found = _union(found, tapes)
-        elif t._rg and AUTOGRAD not in found:
+        if t._rg and AUTOGRAD not in found:
             found += (AUTOGRAD,)
         for r in active:
             if r not in found and r.watches(t):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 
 from .tensor import make_tensor
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Node:
@@ -63,15 +66,24 @@ class Node:
         """The user's lines that created this op (anomaly mode), innermost last."""
         if not self.stack:
             return ""
-        frames = [f for f in self.stack if "/tapegrad/" not in f.filename.replace("\\", "/")]
+        frames = [f for f in self.stack if not os.path.abspath(f.filename).startswith(_PACKAGE)]
         return "".join(traceback.format_list(frames[-3:]))
 
+    @property
+    def freed(self) -> bool:
+        return self.values is None
+
     def release(self, record) -> None:
-        """``record`` needs this op no more; free the saved values when none does."""
+        """``record`` needs this op no more; free the saved values when none does.
+
+        The graph's shape stays (``grad_fn.next_functions`` still works): inputs are
+        replaced by stand-ins that keep their producing op but not their value.
+        """
         if record in self.tapes and record not in self.released:
             self.released += (record,)
-        if len(self.released) == len(self.tapes):
-            self.inputs = self.values = None
+        if len(self.released) == len(self.tapes) and self.values is not None:
+            self.values = None
+            self.inputs = tuple(t if t._rg else make_tensor(None, t._node, t._index) for t in self.inputs)
 
     def __repr__(self) -> str:
         return f"<tg.Operation {self.type!r}>"

@@ -34,7 +34,7 @@ class Sample:
 class OpDef:
     """An op type: its kernel, the public function that runs it, and samples."""
 
-    __slots__ = ("builtin", "differentiable", "fn", "kernel", "samples", "type")
+    __slots__ = ("builtin", "differentiable", "fn", "gradient", "kernel", "samples", "type")
 
     def __init__(self, op_type, kernel, samples, builtin):
         self.type = op_type
@@ -43,6 +43,7 @@ class OpDef:
         self.samples = list(samples or ())
         self.differentiable = _GRADIENTS.get(op_type, _MISSING) is not None
         self.builtin = builtin
+        self.gradient = None  # a gradient of this OpDef alone (autograd.Function), else the registry's
 
     def __repr__(self) -> str:
         return f"<OpDef {self.type}>"

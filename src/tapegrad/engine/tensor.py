@@ -11,7 +11,6 @@ import numbers
 
 from .. import backend
 from ..dtypes import float32, float64
-from .state import AUTOGRAD
 
 
 class Tensor:
@@ -108,12 +107,6 @@ class Tensor:
     def __str__(self) -> str:
         value = backend.to_numpy(self._value)
         return f"tg.Tensor({value[()]!s}, shape={self.shape}, dtype={self.dtype})"
-
-    # -- recording ----------------------------------------------------------
-    @property
-    def requires_grad(self) -> bool:
-        node = self._node
-        return self._rg if node is None else AUTOGRAD in node.tapes
 
 
 def _numpy_repr(value) -> str:
