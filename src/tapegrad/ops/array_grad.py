@@ -9,6 +9,7 @@ from .array_ops import (
     _inverse_permutation,
     _pad,
     _reverse,
+    _set_item,
     _split,
     _stack,
     _transpose,
@@ -147,6 +148,16 @@ def _gather_nd_grad(op, grad):
 @RegisterGradient("StridedSlice")
 def _getitem_grad(op, grad):
     return scatter_add(grad, op.inputs[0].shape, op.get_attr("key"))
+
+
+@RegisterGradient("TensorScatterUpdate")
+def _set_item_grad(op, grad):
+    key = op.get_attr("key")
+    need_tensor, need_value = op.needs_input_grad or (True, True)
+    return (
+        _set_item(grad, 0, key=key) if need_tensor else None,
+        unbroadcast(_getitem(grad, key=key), op.inputs[1]) if need_value else None,
+    )
 
 
 @RegisterGradient("StridedSliceGrad")

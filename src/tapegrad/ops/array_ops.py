@@ -742,6 +742,22 @@ def getitem(tensor, key):
     return _getitem(tensor, key=_index_key(key))
 
 
+@primitive("TensorScatterUpdate", samples=[
+    Sample(randn(4, 5), randn(2, 5), key=(slice(1, 3),)),
+    Sample(randn(4, 5), randn(), key=(1, 2)),
+    Sample(randn(4, 5), randn(5), key=(xp.array([0, 3]),)),
+])  # fmt: skip
+def _set_item(tensor, value, key=()):
+    out = tensor.copy()
+    out[key] = value
+    return out
+
+
+def set_item(tensor, key, value):
+    """A copy of ``tensor`` with ``value`` written at ``key`` (what ``t[key] = value`` records)."""
+    return _set_item(tensor, value, key=_index_key(key))
+
+
 def scatter_add(values, shape, key):
     """Zeros of ``shape`` with ``values`` added at ``key`` (for gradients; differentiable)."""
     return scatter_into_zeros(values, shape=tuple(shape), key=_index_key(key, copy=False))
