@@ -50,8 +50,10 @@ class _Walk:
         self.leaf_sink = leaf_sink
         self.stop = {key_of(s, record) for s in stop}
         self.grads: dict = {}
-        self.needed: dict = {}
+        self.needed: dict = {}  # node -> whether it leads to a source
+        self.in_keys: dict = {}  # node -> the key each input's gradient goes to (None: unwanted)
         self.hooked: set = set()
+        self.anomaly = state.anomaly
 
     def run(self, targets, seeds, retain: bool) -> list:
         record, grads = self.record, self.grads
@@ -101,11 +103,12 @@ class _Walk:
         fn = node.op_def.gradient or gradient_function(node.type)
         if fn is None:
             return
-        _check_versions(node)
-        in_keys = [self._input_key(t) for t in node.inputs]
+        if node.versions is not None or any(t._version for t in node.inputs):
+            _check_versions(node)
+        in_keys = self.in_keys[node]
         node.needs_input_grad = tuple(k is not None for k in in_keys)
         in_grads = fn(node, *out_grads)
-        if not isinstance(in_grads, list | tuple):
+        if type(in_grads) not in (list, tuple):
             in_grads = (in_grads,)
         if len(in_grads) != len(in_keys):
             raise ValueError(
@@ -117,8 +120,9 @@ class _Walk:
             if k is None or g is None:
                 continue
             t = node.inputs[i]
-            g = _conform(g, t, node, i, self.cast)
-            if state.anomaly:
+            if type(g) is not Tensor or g._value.shape != t._value.shape or g._value.dtype != t._value.dtype:
+                g = _conform(g, t, node, i, self.cast)
+            if self.anomaly:
                 _check_finite(node, i, g)
             if type(k) is not tuple and k not in wanted:
                 leaves[k] = t
@@ -178,7 +182,9 @@ class _Walk:
                 else:
                     stack.pop()
                     order.append(node)
-                    needed[node] = any(self._input_key(t) is not None for t in node.inputs)
+                    keys = [self._input_key(t) for t in node.inputs]
+                    self.in_keys[node] = keys
+                    needed[node] = keys.count(None) < len(keys)
         return order
 
 
