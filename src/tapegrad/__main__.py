@@ -48,10 +48,20 @@ def fit_a_line() -> None:
     print(f"   fitted in {time.perf_counter() - start:.2f} s (true w = +2.5, b = -0.7)")
 
 
+def pytorch_face() -> None:
+    print("\n4. The same engine with PyTorch's interface:")
+    x = tg.tensor(3.0, requires_grad=True)
+    y = 3 * x**2 + 4 * x + 2
+    y.backward()
+    print(f"   y = 3x^2 + 4x + 2 at x = 3: dy/dx = {float(x.grad)} (6x + 4 = 22)")
+    print(f"   y.grad_fn = {y.grad_fn.name()}, next: {[f.name() for f, _ in y.grad_fn.next_functions if f]}")
+
+
 def main() -> None:
     seed_example()
     second_derivative()
     fit_a_line()
+    pytorch_face()
 
 
 if __name__ == "__main__":
