@@ -145,3 +145,32 @@ def test_float32_stays_float32(name, i, monkeypatch):
         return
     _, _, grads = _gradients(op, arrays, attrs, weights)
     assert all(g.dtype == np.float32 for g in grads)
+
+
+@pytest.mark.parametrize("name,i", CASES)
+def test_jvp_matches_finite_differences(name, i):
+    op = OPS[name]
+    if not op.differentiable:
+        return
+    sample = op.samples[i]
+    arrays = [np.asarray(a) for a in sample.args]
+    float_idx = [j for j, a in enumerate(arrays) if _is_float(a)]
+    rng = np.random.default_rng(200 + i)
+    directions = {j: rng.standard_normal(arrays[j].shape) for j in float_idx}
+    tensors = [tg.constant(a) for a in arrays]
+    with tg.autodiff.ForwardAccumulator(
+        [tensors[j] for j in float_idx], [tg.constant(directions[j]) for j in float_idx]
+    ) as acc:
+        outputs = _run(op, tensors, sample.attrs)
+
+    def shifted(step):
+        moved = [a + step * directions[j] if j in directions else a for j, a in enumerate(arrays)]
+        return [o.numpy() for o in _run(op, moved, sample.attrs)]
+
+    plus, minus = shifted(EPS), shifted(-EPS)
+    for k, out in enumerate(outputs):
+        if out.dtype.kind != "f":
+            continue
+        expected = (plus[k] - minus[k]) / (2 * EPS)
+        tangent = acc.jvp(out, unconnected_gradients="zero")
+        np.testing.assert_allclose(tangent.numpy(), expected, rtol=1e-5, atol=1e-6, err_msg=f"{name} output {k}")

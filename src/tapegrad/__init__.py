@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import autograd, linalg, math, nest, nn, random
+from . import autodiff, autograd, linalg, math, nest, nn, random
 from .clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from .creation import constant, eye, fill, linspace, ones, range, tensor, zeros
 from .custom_gradient import custom_gradient
@@ -29,6 +29,19 @@ from .dtypes import (
 )
 from .engine.registry import NotDifferentiable, RegisterGradient, Sample, primitive
 from .engine.tensor import Tensor, convert_to_tensor
+from .functional import (
+    check_grads,
+    elementwise_grad,
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    value_and_grad,
+    vjp,
+)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradients import gradients
 from .numerical import numerical_gradient

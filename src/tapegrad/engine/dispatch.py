@@ -9,6 +9,7 @@ import traceback
 from math import copysign as _copysign
 
 from .. import backend
+from .forward import push_tangents
 from .node import Node
 from .state import AUTOGRAD, state
 from .tensor import Tensor, convert_to_tensor, make_tensor
@@ -136,12 +137,17 @@ def apply(op, inputs: tuple, attrs: dict):
     if type(out) is tuple:
         values = tuple(v if type(v) is _ndarray else _asarray(v) for v in out)
         node = _record(op, inputs, attrs, values, tapes) if tapes else None
-        return tuple(make_tensor(v, node, i) for i, v in enumerate(values))
+        outputs = tuple(make_tensor(v, node, i) for i, v in enumerate(values))
+        if state.forward and op.differentiable:
+            push_tangents(op, inputs, attrs, values, node, outputs)
+        return outputs
     if type(out) is not _ndarray:
         out = _asarray(out)
     t = _new(Tensor)
     t._value = out
     t._node = _record(op, inputs, attrs, (out,), tapes) if tapes else None
+    if state.forward and op.differentiable:
+        push_tangents(op, inputs, attrs, (out,), t._node, (t,))
     return t
 
 
@@ -165,7 +171,10 @@ def record(op, inputs: tuple, attrs: dict, values: tuple) -> list:
     """
     tapes = recording_tapes(inputs)
     node = _record(op, inputs, attrs, values, tapes) if tapes else None
-    return [make_tensor(v, node, i) for i, v in enumerate(values)]
+    outputs = [make_tensor(v, node, i) for i, v in enumerate(values)]
+    if state.forward:
+        push_tangents(op, inputs, attrs, values, node, outputs)
+    return outputs
 
 
 def describe(inputs) -> str:

@@ -25,6 +25,7 @@ class Node:
     hooks = None  # [(output index, hook)] registered on this op's outputs
     stack = None  # where the op was created, kept in anomaly mode
     needs_input_grad = None
+    out_tangents = None  # forward mode: {accumulator: [tangent per output]}
 
     def __init__(self, op_def, inputs, attrs, values, tapes, versions=None):
         self.op_def = op_def
@@ -43,8 +44,15 @@ class Node:
 
     @property
     def outputs(self) -> list:
-        """The op's outputs as tensors that stay connected to this op."""
-        return [make_tensor(v, self, i) for i, v in enumerate(self.values)]
+        """The op's outputs as tensors that stay connected to this op (and keep their tangents)."""
+        outs = [make_tensor(v, self, i) for i, v in enumerate(self.values)]
+        for acc, tangents in (self.out_tangents or {}).items():
+            for out, tangent in zip(outs, tangents):
+                if tangent is not None:
+                    if out._tangents is None:
+                        out._tangents = {}
+                    out._tangents[acc] = tangent
+        return outs
 
     def get_attr(self, name: str):
         try:

@@ -91,6 +91,35 @@ class RegisterGradient:
         return fn
 
 
+_JVPS: dict[str, object] = {}
+LINEAR = "linear"  # the op is linear in its floating-point inputs: its JVP is the op on the tangents
+ELEMENTWISE = "elementwise"  # one input, diagonal Jacobian: its JVP is its gradient applied to the tangent
+
+
+def jvp_rule(op_type: str):
+    """The forward-mode rule of ``op_type``: a function, LINEAR, ELEMENTWISE, or None (derived)."""
+    return _JVPS.get(op_type)
+
+
+class RegisterJVP:
+    """Decorator registering the forward-mode (JVP) rule of an op type.
+
+    The rule receives the ``op`` and one tangent (or None for zero) per input, and
+    returns one tangent per output, built from tapegrad ops. ``LINEAR`` and
+    ``ELEMENTWISE`` may be registered instead of a function. Ops without a rule get
+    one derived from their gradient: J·v = d/du ⟨VJP(u), v⟩.
+    """
+
+    def __init__(self, op_type: str):
+        self._op_type = op_type
+
+    def __call__(self, rule):
+        if self._op_type in _JVPS:
+            raise KeyError(f"Registering two JVP rules for {self._op_type!r}")
+        _JVPS[self._op_type] = rule
+        return rule
+
+
 def NotDifferentiable(op_type: str) -> None:
     """Declare that ops of ``op_type`` have no gradient (they are never recorded)."""
     _register_gradient(op_type, None)

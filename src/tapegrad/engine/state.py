@@ -71,6 +71,7 @@ class _State(threading.local):
     active: tuple = ()  # the records in ``stack`` that are recording now
     variable_reads = None  # a list collecting variables read while grad is off (custom_gradient)
     anomaly = False  # detect_anomaly: remember where ops were created, check gradients for NaN
+    forward: tuple = ()  # active forward-mode accumulators
 
 
 state = _State()

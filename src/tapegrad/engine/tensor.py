@@ -26,6 +26,7 @@ class Tensor:
     _trainable_var = False  # True only on trainable Variables (watched automatically)
     grad = None
     _hooks = ()  # hooks on a leaf's gradient (non-leaf hooks live on the node)
+    _tangents = None  # forward mode: {accumulator: tangent}
 
     def __init__(self, value, dtype=None):
         self._value = backend.asarray(value, dtype)

@@ -1,0 +1,352 @@
+"""The functional face: ``tg.grad``, ``tg.jacobian``, ``tg.hessian``, ``tg.vjp``, ``tg.jvp``...
+
+Every transform is built from two primitives on the shared engine: ``vjp`` (a
+GradientTape) and ``jvp`` (a ForwardAccumulator). Arguments may be tensors, NumPy
+arrays, Python numbers, or nested lists/tuples/dicts of them. NumPy's dtype rules
+hold here (a Python float is float64), and a transform given NumPy values returns
+NumPy values (floats for scalars), so results go straight into SciPy; given
+tensors, it returns tensors, so transforms compose (``grad(grad(f))``).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from . import backend, nest
+from .autodiff import ForwardAccumulator
+from .engine.tensor import Tensor, make_tensor
+from .ops.array_ops import reshape, stack, zeros_like
+from .ops.math_ops import add_n
+from .ops.reduction_ops import reduce_sum
+from .tape import GradientTape
+
+__all__ = [
+    "grad", "value_and_grad", "elementwise_grad", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
+    "vjp", "jvp", "check_grads",
+]  # fmt: skip
+
+
+# -- arguments and results ----------------------------------------------------------
+def _to_tensor(value) -> Tensor:
+    """A leaf of an argument as a tensor, by NumPy's rules (Python floats are float64)."""
+    if isinstance(value, Tensor):
+        return value
+    array = backend.array_copy(value)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"cannot differentiate with respect to a {type(value).__name__}")
+    return make_tensor(array)
+
+
+def _as_tensors(structure):
+    """``structure`` with its leaves as tensors, and whether the caller used NumPy values."""
+    leaves = nest.flatten(structure)
+    numpy_in = not any(isinstance(leaf, Tensor) for leaf in leaves)
+    return nest.pack_as(structure, [_to_tensor(leaf) for leaf in leaves]), numpy_in
+
+
+def _to_numpy(structure):
+    """Tensors in ``structure`` as NumPy arrays, 0-d ones as Python numbers.
+
+    A tensor that an enclosing transform is still tracking (a closure over its
+    variable) stays a tensor, so that transform can differentiate through it.
+    """
+
+    def convert(leaf):
+        if not isinstance(leaf, Tensor) or leaf._node is not None or leaf._tangents or leaf._rg:
+            return leaf
+        value = leaf.numpy()
+        return value.item() if value.ndim == 0 else value
+
+    return nest.pack_as(structure, [convert(leaf) for leaf in nest.flatten(structure)])
+
+
+def _differentiable(leaves, argname: str) -> None:
+    for leaf in leaves:
+        if leaf.dtype.kind not in "fc":
+            raise TypeError(
+                f"{argname}: cannot differentiate with respect to an argument of dtype {leaf.dtype}; "
+                "pass floats (3.0, not 3)"
+            )
+
+
+def _argnums(argnums, nargs: int, name: str) -> tuple:
+    single = isinstance(argnums, int)
+    nums = (argnums,) if single else tuple(argnums)
+    for n in nums:
+        if not -nargs <= n < nargs:
+            raise ValueError(f"{name}: argnums {n} is out of range for {nargs} positional arguments")
+    return nums, single
+
+
+def _prepare(args, argnums, name):
+    """Converted arguments, the positions to differentiate, and the flat leaves there."""
+    args, numpy_in = _as_tensors(tuple(args))
+    nums, single = _argnums(argnums, len(args), name)
+    leaves = [nest.flatten(args[n]) for n in nums]
+    for group in leaves:
+        _differentiable(group, name)
+    return list(args), nums, single, leaves, numpy_in
+
+
+# -- the two primitives -----------------------------------------------------------
+def _vjp_core(fun, args, nums, leaves, kwargs, has_aux):
+    """Run ``fun`` on a persistent tape watching the leaves at ``nums``."""
+    tape = GradientTape(persistent=True, watch_accessed_variables=False)
+    with tape:
+        for group in leaves:
+            tape.watch(group)
+        result = fun(*args, **kwargs)
+    out, aux = result if has_aux else (result, None)
+    return tape, out, aux
+
+
+def vjp(fun, *primals, has_aux: bool = False):
+    """``(out, vjp_fn)``: ``vjp_fn(cotangent)`` is a tuple, the cotangent pulled back to each primal."""
+    args, numpy_in = _as_tensors(primals)
+    leaves = [nest.flatten(a) for a in args]
+    for group in leaves:
+        _differentiable(group, "vjp")
+    tape, out, aux = _vjp_core(fun, list(args), range(len(args)), leaves, {}, has_aux)
+    out_leaves = [o if isinstance(o, Tensor) else _to_tensor(o) for o in nest.flatten(out)]
+
+    def vjp_fn(cotangent):
+        cts = [_to_tensor(c) for c in nest.flatten(cotangent)]
+        if len(cts) != len(out_leaves):
+            raise ValueError(f"vjp_fn: expected {len(out_leaves)} cotangent(s), got {len(cts)}")
+        cts = [c if c.dtype == o.dtype else _cast(c, o.dtype) for c, o in zip(cts, out_leaves)]
+        flat = [leaf for group in leaves for leaf in group]
+        grads = tape.gradient(out_leaves, flat, output_gradients=cts, unconnected_gradients="zero")
+        it = iter(grads)
+        result = tuple(nest.pack_as(a, [next(it) for _ in group]) for a, group in zip(args, leaves))
+        return _to_numpy(result) if numpy_in else result
+
+    out = _to_numpy(out) if numpy_in else out
+    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
+
+
+def _cast(t, dtype):
+    from .ops.math_ops import cast
+
+    return cast(t, dtype)
+
+
+def jvp(fun, primals, tangents, has_aux: bool = False):
+    """``(out, tangent_out)``: the Jacobian of ``fun`` at ``primals`` times ``tangents``."""
+    primals, numpy_in = _as_tensors(tuple(primals))
+    tangents, _ = _as_tensors(tuple(tangents))
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    flat_p, flat_t = nest.flatten(primals), nest.flatten(tangents)
+    _differentiable(flat_p, "jvp")
+    flat_t = [t if t.dtype == p.dtype else _cast(t, p.dtype) for p, t in zip(flat_p, flat_t)]
+    with ForwardAccumulator(flat_p, flat_t) as acc:
+        result = fun(*primals)
+    out, aux = result if has_aux else (result, None)
+    tangent_out = acc.jvp(out, unconnected_gradients="zero")
+    if numpy_in:
+        out, tangent_out = _to_numpy(out), _to_numpy(tangent_out)
+    return (out, tangent_out, aux) if has_aux else (out, tangent_out)
+
+
+# -- transforms built on them --------------------------------------------------------
+def value_and_grad(fun, argnums=0, has_aux: bool = False):
+    """A function returning ``(fun(*args), gradient)`` (``((value, aux), gradient)`` with has_aux)."""
+
+    @functools.wraps(fun)
+    def value_and_grad_fun(*args, **kwargs):
+        args, nums, single, leaves, numpy_in = _prepare(args, argnums, "grad")
+        tape, out, aux = _vjp_core(fun, args, nums, leaves, kwargs, has_aux)
+        if not isinstance(out, Tensor):
+            out = _to_tensor(out)
+        if out.size != 1:
+            raise TypeError(
+                f"grad requires a function with a scalar output, got shape {out.shape}; "
+                "use jacobian, elementwise_grad or vjp for other outputs"
+            )
+        flat = [leaf for group in leaves for leaf in group]
+        grads = iter(tape.gradient(out, flat, unconnected_gradients="zero"))
+        per_arg = tuple(nest.pack_as(args[n], [next(grads) for _ in group]) for n, group in zip(nums, leaves))
+        result_grad = per_arg[0] if single else per_arg
+        value = (out, aux) if has_aux else out
+        if numpy_in:
+            return _to_numpy(value), _to_numpy(result_grad)
+        return value, result_grad
+
+    return value_and_grad_fun
+
+
+def grad(fun, argnums=0, has_aux: bool = False):
+    """The gradient of scalar-valued ``fun`` with respect to argument(s) ``argnums``.
+
+    ``tg.grad(f)(1.1)`` works in float64 and returns a float; with ``has_aux=True``,
+    ``fun`` returns ``(value, aux)`` and the result is ``(gradient, aux)``.
+    """
+    value_and_grad_fun = value_and_grad(fun, argnums, has_aux)
+
+    @functools.wraps(fun)
+    def grad_fun(*args, **kwargs):
+        value, g = value_and_grad_fun(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+
+    return grad_fun
+
+
+def elementwise_grad(fun, argnum: int = 0):
+    """The gradient of ``sum(fun(x))``: for element-wise ``fun``, the derivative at each element."""
+
+    @functools.wraps(fun)
+    def elementwise_grad_fun(*args, **kwargs):
+        return grad(lambda *a: reduce_sum(_to_tensor(fun(*a, **kwargs))), argnum)(*args)
+
+    return elementwise_grad_fun
+
+
+def _rows(shape, dtype) -> list:
+    from .creation import eye
+
+    n = 1
+    for d in shape:
+        n *= d
+    identity = eye(n, dtype=dtype)
+    return [reshape(identity[i], shape) for i in range(n)]
+
+
+def jacrev(fun, argnums=0):
+    """The Jacobian by reverse mode, one backward pass per output element: ``out.shape + in.shape``."""
+
+    @functools.wraps(fun)
+    def jacobian_fun(*args):
+        args, nums, single, leaves, numpy_in = _prepare(args, argnums, "jacrev")
+        tape, out, _ = _vjp_core(fun, args, nums, leaves, {}, False)
+        out = out if isinstance(out, Tensor) else _to_tensor(out)
+        flat = [leaf for group in leaves for leaf in group]
+        per_row = [
+            tape.gradient(out, flat, output_gradients=row, unconnected_gradients="zero")
+            for row in _rows(out.shape, out.dtype)
+        ]
+        jac = [_assemble([row[j] for row in per_row], out.shape, leaf) for j, leaf in enumerate(flat)]
+        it = iter(jac)
+        per_arg = tuple(nest.pack_as(args[n], [next(it) for _ in group]) for n, group in zip(nums, leaves))
+        result = per_arg[0] if single else per_arg
+        return _to_numpy(result) if numpy_in else result
+
+    return jacobian_fun
+
+
+jacobian = jacrev
+
+
+def _assemble(pieces, out_shape, leaf):
+    """Per-output-element gradients stacked into ``out_shape + leaf.shape``."""
+    if not pieces:
+        return zeros_like(reshape(leaf, (-1,)))[:0]
+    return reshape(stack(pieces), tuple(out_shape) + tuple(leaf.shape))
+
+
+def jacfwd(fun, argnums=0):
+    """The Jacobian by forward mode, one pass per input element: ``out.shape + in.shape``."""
+
+    @functools.wraps(fun)
+    def jacobian_fun(*args):
+        args, nums, single, leaves, numpy_in = _prepare(args, argnums, "jacfwd")
+        flat = [leaf for group in leaves for leaf in group]
+        columns = {j: [] for j in range(len(flat))}
+        out = None
+        for j, leaf in enumerate(flat):
+            for direction in _rows(leaf.shape, leaf.dtype):
+                tangents = [direction if k == j else zeros_like(other) for k, other in enumerate(flat)]
+                with ForwardAccumulator(flat, tangents) as acc:
+                    out = fun(*args)
+                out = out if isinstance(out, Tensor) else _to_tensor(out)
+                columns[j].append(acc.jvp(out, unconnected_gradients="zero"))
+        if out is None:
+            out = _to_tensor(fun(*args))
+        jac = []
+        for j, leaf in enumerate(flat):
+            cols = columns[j]
+            if cols:
+                moved = stack(cols, axis=-1)  # out.shape + (leaf.size,)
+                jac.append(reshape(moved, tuple(out.shape) + tuple(leaf.shape)))
+            else:
+                jac.append(zeros_like(reshape(leaf, (-1,)))[:0])
+        it = iter(jac)
+        per_arg = tuple(nest.pack_as(args[n], [next(it) for _ in group]) for n, group in zip(nums, leaves))
+        result = per_arg[0] if single else per_arg
+        return _to_numpy(result) if numpy_in else result
+
+    return jacobian_fun
+
+
+def hessian(fun, argnums=0):
+    """The Hessian of scalar-valued ``fun``: forward mode over reverse mode."""
+    return jacfwd(grad(fun, argnums), argnums)
+
+
+def hvp(fun, x, v):
+    """The Hessian of scalar-valued ``fun`` at ``x`` times ``v`` (forward over reverse)."""
+    return jvp(grad(fun), (x,), (v,))[1]
+
+
+# -- checking ----------------------------------------------------------------------
+def check_grads(fun, args, modes=("fwd", "rev"), order: int = 2, eps: float = 1e-6,
+                rtol: float = 1e-5, atol: float = 1e-6) -> None:  # fmt: skip
+    """Check ``fun``'s derivatives at ``args`` against central differences, up to ``order``.
+
+    ``"fwd"`` checks Jacobian-vector products, ``"rev"`` vector-Jacobian products,
+    along random directions; higher orders check the derivative functions in turn.
+    Raises ``AssertionError`` describing the first mismatch. Use float64.
+    """
+    args = tuple(args) if isinstance(args, tuple | list) else (args,)
+    args, _ = _as_tensors(args)
+    for mode in modes:
+        if mode not in ("fwd", "rev"):
+            raise ValueError(f"check_grads: modes are 'fwd' and 'rev', got {mode!r}")
+    rng = backend.xp.random.default_rng(0)
+    _check(fun, args, modes, order, eps, rtol, atol, rng)
+
+
+def _random_like(structure, rng):
+    return nest.pack_as(
+        structure, [make_tensor(rng.standard_normal(t.shape).astype(t.dtype)) for t in nest.flatten(structure)]
+    )
+
+
+def _inner(a, b) -> float:
+    terms = [reduce_sum(x * y) for x, y in zip(nest.flatten(a), nest.flatten(b))]
+    return float(add_n(terms)) if terms else 0.0
+
+
+def _check(fun, args, modes, order, eps, rtol, atol, rng) -> None:
+    directions = _random_like(args, rng)
+    shifted = [
+        fun(*[nest.pack_as(a, [x + step * d for x, d in zip(nest.flatten(a), nest.flatten(v))])
+              for a, v in zip(args, directions)])
+        for step in (eps, -eps)
+    ]  # fmt: skip
+    numeric = nest.pack_as(
+        shifted[0], [(p - m) / (2 * eps) for p, m in zip(nest.flatten(shifted[0]), nest.flatten(shifted[1]))]
+    )
+    out = fun(*args)
+    if "fwd" in modes:
+        _, tangent = jvp(fun, args, directions)
+        _assert_close(tangent, numeric, rtol, atol, "forward mode (JVP)")
+    if "rev" in modes:
+        cotangent = _random_like(out, rng)
+        _, vjp_fn = vjp(fun, *args)
+        pulled = vjp_fn(cotangent)
+        lhs, rhs = _inner(pulled, directions), _inner(cotangent, numeric)
+        if not abs(lhs - rhs) <= atol + rtol * abs(rhs):
+            raise AssertionError(f"reverse mode (VJP) disagrees with finite differences: {lhs!r} vs {rhs!r}")
+    if order > 1:
+        if "rev" in modes:
+            cotangent = _random_like(out, rng)
+            _check(lambda *a: vjp(fun, *a)[1](cotangent), args, modes, order - 1, eps, rtol, atol, rng)
+        if "fwd" in modes:
+            _check(lambda *a: jvp(fun, a, directions)[1], args, modes, order - 1, eps, rtol, atol, rng)
+
+
+def _assert_close(got, expected, rtol, atol, what) -> None:
+    for g, e in zip(nest.flatten(got), nest.flatten(expected)):
+        g, e = backend.to_numpy(g._value), backend.to_numpy(e._value)
+        if not backend.xp.allclose(g, e, rtol=rtol, atol=atol):
+            raise AssertionError(f"{what} disagrees with finite differences:\nanalytic {g}\nnumeric  {e}")
