@@ -46,6 +46,7 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradients import gradients
 from .numerical import numerical_gradient
 from .ops import array_grad as _array_grad
+from .ops import jvp_rules as _jvp_rules
 from .ops import linalg_grad as _linalg_grad
 from .ops import math_grad as _math_grad
 from .ops import nn_grad as _nn_grad
@@ -61,4 +62,4 @@ from .variables import Variable
 
 __version__ = "0.1.0"
 
-del _tensor_methods, _array_grad, _linalg_grad, _math_grad, _nn_grad, _reduction_grad
+del _jvp_rules, _tensor_methods, _array_grad, _linalg_grad, _math_grad, _nn_grad, _reduction_grad
