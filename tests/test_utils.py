@@ -1,7 +1,5 @@
 """tg.utils: DOT source and pictures of recorded computations."""
 
-import shutil
-
 import pytest
 
 import tapegrad as tg
@@ -31,7 +29,7 @@ def test_to_dot_of_an_unrecorded_tensor_is_a_single_input():
 def test_plot_writes_dot_and_explains_missing_graphviz(tmp_path):
     path = tg.utils.plot(_recorded(), str(tmp_path / "graph.dot"))
     assert (tmp_path / "graph.dot").read_text().startswith("digraph") and path.endswith("graph.dot")
-    if shutil.which("dot") is None:
+    if tg.utils.dot_program() is None:
         with pytest.raises(RuntimeError, match="graphviz"):
             tg.utils.plot(_recorded(), str(tmp_path / "graph.svg"))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 
 from .engine.tensor import Tensor
 
@@ -28,7 +29,12 @@ def to_dot(x, name: str = "tapegrad") -> str:
     for t in targets:
         if not isinstance(t, Tensor):
             raise TypeError(f"to_dot: expected tensors, got {type(t).__name__}")
-    lines = [f'digraph "{name}" {{', "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];']
+    lines = [
+        f'digraph "{name}" {{',
+        "  rankdir=LR;",
+        '  node [fontname="Helvetica", fontsize=10];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ]
     ids: dict = {}
 
     def node_id(obj, kind: str) -> str:
@@ -64,6 +70,16 @@ def to_dot(x, name: str = "tapegrad") -> str:
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
+def dot_program() -> str | None:
+    """Graphviz's ``dot``, or the ``graphviz-pure`` port installed with ``tapegrad[examples]``."""
+    here = os.path.dirname(sys.executable)
+    for program in ("dot", "graphviz-pure"):
+        found = shutil.which(program) or shutil.which(program, path=here)
+        if found:
+            return found
+    return None
+
+
 def plot(x, path: str) -> str:
     """Render ``to_dot(x)`` to ``path`` (format from the extension: .svg, .png, .pdf, .dot).
 
@@ -76,11 +92,11 @@ def plot(x, path: str) -> str:
         with open(path, "w") as f:
             f.write(source)
         return path
-    dot = shutil.which("dot")
+    dot = dot_program()
     if dot is None:
         raise RuntimeError(
-            "tg.utils.plot needs Graphviz's `dot` program (apt-get install graphviz, brew install graphviz, "
-            "or conda install graphviz); tg.utils.to_dot(x) gives the source without it"
+            "tg.utils.plot needs Graphviz's `dot` program: apt-get install graphviz, brew install graphviz, "
+            "or pip install graphviz-pure (tapegrad[examples]); tg.utils.to_dot(x) gives the source without it"
         )
     subprocess.run([dot, f"-T{fmt}", "-o", path], input=source.encode(), check=True)
     return path
