@@ -269,3 +269,37 @@ def _clip_by_value_grad(op, grad):
 @RegisterGradient("AddN")
 def _add_n_grad(op, grad):
     return [grad] * len(op.inputs)
+
+
+# -- added for tapegrad.numpy ---------------------------------------------------------------------
+
+
+@RegisterGradient("Cbrt")
+def _cbrt_grad(op, grad):
+    y = op.outputs[0]
+    return grad / (3 * y * y)
+
+
+@RegisterGradient("LogAddExp")
+def _logaddexp_grad(op, grad):
+    x, y = op.inputs
+    z = op.outputs[0]
+    return _wanted(op, lambda: grad * m.exp(x - z), lambda: grad * m.exp(y - z))
+
+
+@RegisterGradient("Hypot")
+def _hypot_grad(op, grad):
+    """x / hypot and y / hypot, taken as 0 where both are 0."""
+    x, y = op.inputs
+    z = op.outputs[0]
+    positive = z > 0
+    scale = where(positive, grad / where(positive, z, 1), 0)
+    return _wanted(op, lambda: scale * x, lambda: scale * y)
+
+
+@RegisterGradient("TruncateMod")
+def _truncatemod_grad(op, grad):
+    x, y = op.inputs
+    q = x / y
+    truncated = where(q >= 0, m.floor(q), m.ceil(q))
+    return _wanted(op, lambda: grad, lambda: -grad * truncated)

@@ -363,3 +363,43 @@ def add_n(inputs, name=None):
     if len(shapes) > 1:
         raise ValueError(f"add_n: all inputs need one shape, got {sorted(shapes)}")
     return _add_n(*inputs)
+
+
+# -- added for tapegrad.numpy: cube root, log-add-exp, hypot, truncated remainder -----------------
+
+
+def _away_from_zero(*shape):
+    """Values with |x| in [0.5, 2): away from the kinks and poles at 0."""
+    return xp.where(randn(*shape) >= 0, 1.0, -1.0) * positive(*shape)
+
+
+@primitive("Cbrt", samples=unary(_away_from_zero))
+def _cbrt(x):
+    """The real cube root (also of negative numbers); its gradient is infinite at 0."""
+    return xp.cbrt(x)
+
+
+def _logaddexp_samples():
+    big = xp.array([[1000.0, -1000.0, 0.0], [-750.0, 700.0, 3.0]])
+    return [*binary(), Sample(big, big[::-1] + 0.5)]
+
+
+@primitive("LogAddExp", samples=_logaddexp_samples())
+def _logaddexp(x, y):
+    """log(exp(x) + exp(y)), computed without overflow."""
+    return xp.logaddexp(x, y)
+
+
+@primitive("Hypot", samples=binary(_away_from_zero, _away_from_zero))
+def _hypot(x, y):
+    """sqrt(x ** 2 + y ** 2) without overflow; its gradient is 0 at the origin (never NaN)."""
+    return xp.hypot(x, y)
+
+
+@primitive("TruncateMod", samples=binary(away_from_integers, lambda *s: positive(*s, low=1.1, high=1.3)))
+def truncatemod(x, y):
+    """The remainder of x / y rounded toward zero (C's fmod): it has the sign of x."""
+    return xp.fmod(x, y)
+
+
+__all__.append("truncatemod")
