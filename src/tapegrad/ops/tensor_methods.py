@@ -82,3 +82,46 @@ Tensor.T = property(lambda self: a.transpose(self))
 Tensor.transpose = lambda self, *perm: a.transpose(self, (perm[0] if len(perm) == 1 else perm) or None)
 Tensor.squeeze = lambda self, axis=None: a.squeeze(self, axis)
 Tensor.flatten = lambda self: a.reshape(self, (-1,))
+
+
+# -- NumPy's own functions on tensors: differentiated through tapegrad.numpy ---------
+def _numpy_namespace(module: str):
+    import tapegrad.numpy as tnp
+
+    for part in module.split(".")[1:]:
+        tnp = getattr(tnp, part, None)
+        if tnp is None:
+            break
+    return tnp
+
+
+def _unsupported(name: str) -> TypeError:
+    return TypeError(
+        f"numpy.{name} has no differentiable version in tapegrad.numpy, so it cannot be applied to a "
+        "tg.Tensor without dropping its gradient; use tapegrad.numpy, or call .numpy() first if you "
+        "do not need the gradient"
+    )
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """``numpy.sin(t)``, ``array + t``: run the tapegrad.numpy function of the same name."""
+    name = ufunc.__name__
+    if method != "__call__" or kwargs.get("out") is not None:
+        raise TypeError(f"numpy.{name}.{method} with out= or ufunc methods is not supported on tg.Tensor")
+    fn = getattr(_numpy_namespace("numpy"), name, None)
+    if fn is None:
+        raise _unsupported(name)
+    return fn(*inputs, **kwargs)
+
+
+def _array_function(self, func, types, args, kwargs):
+    """``numpy.sum(t, axis=0)``, ``numpy.linalg.inv(t)``: dispatched to tapegrad.numpy."""
+    namespace = _numpy_namespace(func.__module__ or "numpy")
+    fn = getattr(namespace, func.__name__, None) if namespace is not None else None
+    if fn is None:
+        raise _unsupported(func.__name__)
+    return fn(*args, **kwargs)
+
+
+Tensor.__array_ufunc__ = _array_ufunc
+Tensor.__array_function__ = _array_function
