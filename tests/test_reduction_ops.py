@@ -359,3 +359,13 @@ def test_scans_and_argmax_need_rank_one():
         tg.cumsum(tg.constant(1.0))
     with pytest.raises(ValueError, match="ArgMax"):
         tg.argmax(tg.constant(1.0))
+
+
+def test_reduce_std_propagates_nan_and_has_zero_gradient_for_constants():
+    assert np.isnan(float(tg.reduce_std(tg.constant([np.nan, 1.0]))))
+    x = tg.constant([2.0, 2.0, 2.0])
+    with tg.GradientTape() as tape:
+        tape.watch(x)
+        y = tg.reduce_std(x)
+    assert float(y) == 0.0
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [0.0, 0.0, 0.0])

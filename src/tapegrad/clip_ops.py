@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from .engine.tensor import convert_to_tensor
 from .ops import math_ops as m
-from .ops.array_ops import where
 from .ops.math_ops import clip_by_value
 from .ops.reduction_ops import reduce_sum
 
 __all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm", "global_norm"]
 
 
-def _safe_sqrt(total):
-    """sqrt with a zero (not infinite) gradient at 0, so clipping a zero tensor stays finite."""
-    positive = total > 0
-    return where(positive, m.sqrt(where(positive, total, 1)), 0)
-
-
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """``t`` scaled so its L2 norm (over ``axes``) is at most ``clip_norm``."""
     t = convert_to_tensor(t)
-    norm = _safe_sqrt(reduce_sum(t * t, axis=axes, keepdims=True))
+    norm = m.sqrt_zero_gradient_at_zero(reduce_sum(t * t, axis=axes, keepdims=True))
     clip_norm = m.cast(convert_to_tensor(clip_norm), t.dtype)
     return t * clip_norm / m.maximum(norm, clip_norm)
 
@@ -33,7 +26,7 @@ def global_norm(t_list, name=None):
     total = reduce_sum(tensors[0] * tensors[0])
     for t in tensors[1:]:
         total = total + reduce_sum(t * t)
-    return _safe_sqrt(total)
+    return m.sqrt_zero_gradient_at_zero(total)
 
 
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):

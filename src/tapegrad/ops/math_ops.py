@@ -403,3 +403,14 @@ def truncatemod(x, y):
 
 
 __all__.append("truncatemod")
+
+
+def sqrt_zero_gradient_at_zero(x):
+    """sqrt(x) whose gradient at 0 is 0 instead of infinite (norms, standard deviations).
+
+    NaN stays NaN.
+    """
+    from .array_ops import where
+
+    positive = greater(x, 0)
+    return where(positive, sqrt(where(positive, x, 1)), x * 0)

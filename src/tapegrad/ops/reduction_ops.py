@@ -164,14 +164,11 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
 
     Where the deviation is zero (constant input) its gradient is taken as 0, not NaN.
     """
-    from .array_ops import where
-    from .math_ops import sqrt
+    from .math_ops import sqrt_zero_gradient_at_zero
 
     (x,) = convert_inputs((input_tensor,))
     normalize_axis(axis, x.ndim, "reduce_std")
-    variance = reduce_variance(x, axis, keepdims)
-    positive = variance > 0
-    return where(positive, sqrt(where(positive, variance, 1)), 0)
+    return sqrt_zero_gradient_at_zero(reduce_variance(x, axis, keepdims))
 
 
 # -- logical reductions ---------------------------------------------------------------------------
