@@ -44,6 +44,7 @@ from .functional import (
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradients import gradients
+from .graph import TensorSpec, function
 from .numerical import numerical_gradient
 from .ops import array_grad as _array_grad
 from .ops import jvp_rules as _jvp_rules
@@ -53,10 +54,12 @@ from .ops import nn_grad as _nn_grad
 from .ops import reduction_grad as _reduction_grad
 from .ops import tensor_methods as _tensor_methods
 from .ops.array_ops import *
+from .ops.fft_ops import *
 from .ops.linalg_ops import *
 from .ops.math_ops import *
 from .ops.nn_ops import *
 from .ops.reduction_ops import *
+from .ops.special_ops import *
 from .tape import GradientTape, UnconnectedGradients
 from .variables import Variable
 

@@ -41,7 +41,7 @@ def custom_gradient(f):
             )
         outputs = [convert_to_tensor(y) for y in nest.flatten(result)]
         attrs = {"grad_fn": grad_fn, "num_inputs": len(inputs), "variables": variables}
-        recorded = record(_CUSTOM, tuple(inputs + variables), attrs, tuple(y._value for y in outputs))
+        recorded = record(_CUSTOM, tuple(inputs + variables), attrs, tuple(y._value for y in outputs), outputs)
         return nest.pack_as(result, recorded)
 
     return wrapped

@@ -2,7 +2,7 @@
 
 The ops live in ``tapegrad.ops.linalg_ops`` (kernels, samples) and
 ``tapegrad.ops.linalg_grad`` (gradients); see there for the conventions on
-symmetric and triangular inputs.
+symmetric and triangular inputs and on the signs of singular vectors.
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ from .ops.linalg_ops import (
     matrix_transpose,
     matvec,
     norm,
+    pinv,
+    qr,
     slogdet,
     solve,
+    svd,
     tensordot,
     trace,
     triangular_solve,
@@ -34,6 +37,6 @@ from .ops.linalg_ops import (
 
 __all__ = [
     "adjoint", "band_part", "cholesky", "cholesky_solve", "det", "diag", "diag_part", "eigh", "eigvalsh",
-    "einsum", "eye", "inv", "logdet", "matmul", "matrix_transpose", "matvec", "norm", "slogdet", "solve",
-    "tensordot", "trace", "triangular_solve",
+    "einsum", "eye", "inv", "logdet", "matmul", "matrix_transpose", "matvec", "norm", "pinv", "qr", "slogdet",
+    "solve", "svd", "tensordot", "trace", "triangular_solve",
 ]  # fmt: skip

@@ -6,6 +6,7 @@ import itertools
 
 from . import backend
 from .dtypes import as_dtype
+from .engine.state import state
 from .engine.tensor import Tensor, _numpy_repr, infer_array, make_tensor
 
 _names = itertools.count()
@@ -13,7 +14,10 @@ _names = itertools.count()
 
 class Variable(Tensor):
     """A tensor whose value can be replaced with ``assign``; trainable ones are watched
-    by every recording ``GradientTape`` that reads them."""
+    by every recording ``GradientTape`` that reads them. Inside a ``tg.function``,
+    reads and assignments happen when the graph runs, in program order."""
+
+    _is_variable = True
 
     def __init__(self, initial_value=None, trainable: bool = True, name: str | None = None, dtype=None):
         if initial_value is None:
@@ -43,16 +47,24 @@ class Variable(Tensor):
     def assign(self, value, read_value: bool = True):
         """Replace the value (same shape, a dtype that casts safely)."""
         new = self._converted(value, "assign")
+        graph = state.graph
+        if graph is not None:  # traced: the graph assigns when it runs
+            graph.assign(self, value if isinstance(value, Tensor) else make_tensor(new))
+            return self if read_value else None
         self._value = new
         self._version += 1
         return self if read_value else None
 
     def assign_add(self, delta, read_value: bool = True):
         """Add ``delta`` to the value."""
+        if state.graph is not None:
+            return self.assign(self + delta, read_value)
         return self.assign(self._value + self._converted(delta, "assign_add"), read_value)
 
     def assign_sub(self, delta, read_value: bool = True):
         """Subtract ``delta`` from the value."""
+        if state.graph is not None:
+            return self.assign(self - delta, read_value)
         return self.assign(self._value - self._converted(delta, "assign_sub"), read_value)
 
     def _converted(self, value, method: str):

@@ -67,7 +67,8 @@ class Function:
         outputs = [convert_to_tensor(y) for y in nest.flatten(result)]
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         attrs = {"ctx": ctx, "positions": positions, "num_args": len(args), "non_differentiable": []}
-        recorded = record(cls._op_def(), tuple(args[i] for i in positions), attrs, tuple(y._value for y in outputs))
+        values = tuple(y._value for y in outputs)
+        recorded = record(cls._op_def(), tuple(args[i] for i in positions), attrs, values, outputs)
         for i, (y, r) in enumerate(zip(outputs, recorded)):
             if id(y) in ctx._non_differentiable:
                 r._node = None

@@ -46,6 +46,8 @@ def _take_value(t: Tensor, new: Tensor, name: str) -> Tensor:
     t._node = new._node
     t._index = new._index
     t._version += 1
+    if state.graph is not None:
+        state.graph.alias(t, new)
     owner = t.__dict__.get("_data_owner")
     if owner is not None:  # ``x.data.add_(...)`` changes x, untracked
         owner._value = value

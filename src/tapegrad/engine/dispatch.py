@@ -140,6 +140,8 @@ def apply(op, inputs: tuple, attrs: dict):
         outputs = tuple(make_tensor(v, node, i) for i, v in enumerate(values))
         if state.forward and op.differentiable:
             push_tangents(op, inputs, attrs, values, node, outputs)
+        if state.graph is not None:
+            state.graph.add(op, inputs, attrs, outputs, multiple=True)
         return outputs
     if type(out) is not _ndarray:
         out = _asarray(out)
@@ -148,6 +150,8 @@ def apply(op, inputs: tuple, attrs: dict):
     t._node = _record(op, inputs, attrs, (out,), tapes) if tapes else None
     if state.forward and op.differentiable:
         push_tangents(op, inputs, attrs, (out,), t._node, (t,))
+    if state.graph is not None:
+        state.graph.add(op, inputs, attrs, (t,))
     return t
 
 
@@ -163,17 +167,21 @@ def _record(op, inputs, attrs, values, tapes) -> Node:
     return node
 
 
-def record(op, inputs: tuple, attrs: dict, values: tuple) -> list:
+def record(op, inputs: tuple, attrs: dict, values: tuple, sources=None) -> list:
     """Outputs for ``values`` already computed, recorded as an op with these inputs.
 
-    Used by ``custom_gradient`` and ``autograd.Function``, whose forward pass ran
-    outside the registry.
+    Used by ``custom_gradient``, ``autograd.Function`` and calls of a ``tg.function``,
+    whose forward pass ran outside the registry. While a graph is traced, the outputs
+    stand for the tensors ``sources`` computed.
     """
     tapes = recording_tapes(inputs)
     node = _record(op, inputs, attrs, values, tapes) if tapes else None
     outputs = [make_tensor(v, node, i) for i, v in enumerate(values)]
     if state.forward:
         push_tangents(op, inputs, attrs, values, node, outputs)
+    if state.graph is not None and sources is not None:
+        for out, source in zip(outputs, sources):
+            state.graph.alias(out, source)
     return outputs
 
 

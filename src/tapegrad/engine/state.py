@@ -72,6 +72,7 @@ class _State(threading.local):
     variable_reads = None  # a list collecting variables read while grad is off (custom_gradient)
     anomaly = False  # detect_anomaly: remember where ops were created, check gradients for NaN
     forward: tuple = ()  # active forward-mode accumulators
+    graph = None  # the graph being traced by tg.function, if any
 
 
 state = _State()

@@ -11,6 +11,7 @@ import numbers
 
 from .. import backend
 from ..dtypes import float32, float64
+from .state import state
 
 
 class Tensor:
@@ -79,6 +80,12 @@ class Tensor:
         return self._scalar(int)
 
     def __bool__(self) -> bool:
+        graph = state.graph
+        if graph is not None and id(self) in graph._symbols:
+            raise TypeError(
+                "using a traced tensor as a Python bool is not allowed in tg.function: Python control flow "
+                "is decided once, when the function is traced; use tg.where, or pass a Python value"
+            )
         if self._value.size != 1:
             raise ValueError(
                 f"the truth value of a tensor of shape {self.shape} is ambiguous; use tg.reduce_any or tg.reduce_all"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..backend import xp
 from ..creation import eye
 from ..engine.registry import RegisterGradient
 from . import math_ops as m
-from .array_ops import broadcast_to, reshape, where
+from .array_ops import broadcast_to, getitem, reshape, where
 from .grad_util import unbroadcast
 from .linalg_ops import (
     _INF,
@@ -19,6 +20,7 @@ from .linalg_ops import (
     _matmul,
     _matrix_transpose,
     _solve,
+    _svd,
     _triangular_solve,
 )
 from .reduction_ops import reduce_sum
@@ -195,3 +197,109 @@ def _vector_norm_grad(op, grad):
     nonzero = a > 0
     ratio = where(nonzero, a / safe, 1)
     return where(nonzero, grad * m.sign(x) * ratio ** (order - 1), 0)
+
+
+def _reached(grad, key) -> bool:
+    """Whether a gradient reached the part ``key`` of an output (a value check, not gradient math)."""
+    return bool(xp.any(grad._value[key] != 0))
+
+
+def _columns(x, stop: int):
+    return getitem(x, (Ellipsis, slice(None), slice(0, stop)))
+
+
+def _rows(x, stop: int):
+    return getitem(x, (Ellipsis, slice(0, stop), slice(None)))
+
+
+def _arbitrary_basis(op_name: str, factor: str, rows: int, cols: int):
+    return ValueError(
+        f"{op_name}: with full_matrices=True and a {rows}x{cols} input, the columns of {factor} beyond the first "
+        f"{min(rows, cols)} are an arbitrary orthonormal basis and have no gradient; a gradient reached them. "
+        "Use full_matrices=False (NumPy: full_matrices=False; mode='reduced')."
+    )
+
+
+@RegisterGradient("Svd")
+def _svd_grad(op, *grads):
+    """Reduced SVD ``A = U S V^T``, K = min(M, N), distinct nonzero singular values.
+
+    With ``P = (F o (J - J^T)) S + diag(gs) + S (F o (L - L^T))``, ``J = U^T gU``,
+    ``L = V^T gV`` and ``F_ij = 1 / (s_j^2 - s_i^2)`` (0 on the diagonal):
+    ``gA = U P V^T + (I - U U^T) gU S^-1 V^T + U S^-1 gV^T (I - V V^T)``.
+    """
+    x = op.inputs[0]
+    if not op.get_attr("compute_uv"):  # singular values only: U diag(g) V^T, with U and V recorded
+        u, _, vh = _svd(x)
+        (gs,) = grads
+        return _matmul(u * reshape(gs, gs.shape[:-1] + (1, gs.shape[-1])), vh)
+    gu, gs, gvh = grads
+    u, s, vh = op.outputs
+    rows, cols = x.shape[-2:]
+    k = s.shape[-1]
+    if op.get_attr("full_matrices"):
+        if rows > k:
+            if _reached(gu, (Ellipsis, slice(None), slice(k, None))):
+                raise _arbitrary_basis("svd", "U", rows, cols)
+            u, gu = _columns(u, k), _columns(gu, k)
+        if cols > k:
+            if _reached(gvh, (Ellipsis, slice(k, None), slice(None))):
+                raise _arbitrary_basis("svd", "V", rows, cols)
+            vh, gvh = _rows(vh, k), _rows(gvh, k)
+    s_row = reshape(s, s.shape[:-1] + (1, k))
+    s_col = reshape(s, s.shape[:-1] + (k, 1))
+    squares = s * s
+    diff = reshape(squares, s.shape[:-1] + (1, k)) - reshape(squares, s.shape[:-1] + (k, 1))
+    distinct = m.not_equal(diff, 0)
+    f = where(distinct, 1 / where(distinct, diff, 1), 0)
+    j = _matmul(u, gu, True, False)
+    l_ = _matmul(vh, gvh, False, True)
+    inner = (f * (j - _matrix_transpose(j))) * s_row + _diag(gs) + s_col * (f * (l_ - _matrix_transpose(l_)))
+    ga = _matmul(u, _matmul(inner, vh))
+    if rows > k:
+        ga = ga + _matmul((gu - _matmul(u, j)) / s_row, vh)
+    if cols > k:
+        ga = ga + _matmul(u, (gvh - _matmul(l_, vh, True, False)) / s_col)
+    return ga
+
+
+@RegisterGradient("Qr")
+def _qr_grad(op, gq, gr):
+    """``A = Q R``, M >= N, full column rank: ``gA = (gQ + Q copyltu(M)) R^-T``, ``M = R gR^T - gQ^T Q``.
+
+    ``copyltu(M)`` is the symmetric matrix with M's lower triangle.
+    """
+    q, r = op.outputs
+    rows, cols = op.inputs[0].shape[-2:]
+    if rows < cols:
+        raise NotImplementedError(
+            f"qr: no gradient for the Qr op of a wide {rows}x{cols} matrix; tg.linalg.qr and "
+            "tapegrad.numpy.linalg.qr factor wide matrices differentiably"
+        )
+    if rows > cols and op.get_attr("full_matrices"):
+        if _reached(gq, (Ellipsis, slice(None), slice(cols, None))):
+            raise _arbitrary_basis("qr", "Q", rows, cols)
+        q, gq = _columns(q, cols), _columns(gq, cols)
+        r, gr = _rows(r, cols), _rows(gr, cols)
+    gr = _band_part(gr, num_lower=0, num_upper=-1)  # R's lower triangle is structurally zero
+    mm = _matmul(r, gr, False, True) - _matmul(gq, q, True, False)
+    low = _band_part(mm, num_lower=-1, num_upper=0)
+    sym = low + _matrix_transpose(low) - _diag(_diag_part(mm))
+    b = gq + _matmul(q, sym)
+    return _matrix_transpose(_triangular_solve(r, _matrix_transpose(b), lower=False))
+
+
+@RegisterGradient("MatrixPinv")
+def _pinv_grad(op, grad):
+    """Golub and Pereyra (1973), for constant rank, as a vector-Jacobian product with ``P = A^+``:
+
+    ``gA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A)``.
+    """
+    a = op.inputs[0]
+    p = op.outputs[0]
+    first = -_matmul(_matmul(p, grad, True, False), p, False, True)
+    second = _matmul(_matmul(grad, p, True, False), p, False, True)
+    second = second - _matmul(a, _matmul(p, second))
+    third = _matmul(_matmul(p, p, True, False), grad, False, True)
+    third = third - _matmul(_matmul(third, p), a)
+    return first + second + third

@@ -13,6 +13,10 @@ Conventions that the gradients (``linalg_grad.py``) rely on:
   with respect to the matrix is zero on the other triangle.
 * ``eigh`` returns eigenvectors whose largest-magnitude component is positive, so
   they are a smooth function of the input where the eigenvalues are distinct.
+* ``svd`` does the same for the first min(M, N) left singular vectors (the right ones
+  follow). ``qr`` keeps LAPACK's signs (NumPy's values), which are locally constant.
+  With ``full_matrices``, the extra columns of U (SVD) or Q (QR) are an arbitrary
+  basis: a gradient that reaches them raises ``ValueError``.
 
 Everything in ``__all__`` is also ``tg.<name>``; the rest is in ``tg.linalg``.
 """
@@ -27,7 +31,7 @@ from ..backend import xp
 from ..engine.dispatch import convert_inputs
 from ..engine.registry import Sample, primitive
 from . import math_ops as m
-from .array_ops import reshape, where
+from .array_ops import concat, getitem, reshape, where
 from .reduction_ops import reduce_sum
 from .samples import randn
 from .shape_util import normalize_axis, normalize_one_axis
@@ -650,3 +654,127 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
     if axes is None and not keepdims and ord == 2.0:
         return _vector_norm(tensor)
     return _vector_norm(tensor, ord, axes, keepdims)
+
+
+# -- SVD, QR, pseudo-inverse ------------------------------------------------------------------
+def _orthonormal(rows: int, cols: int, *batch):
+    """Random matrices [*batch, rows, cols] with orthonormal columns (cols <= rows)."""
+    return xp.linalg.qr(randn(*batch, rows, cols))[0]
+
+
+def _with_singular_values(rows: int, cols: int, *batch):
+    """Random matrices whose singular values are 1.2, 2.0, 2.8, ...: distinct and away from 0."""
+    k = min(rows, cols)
+    s = 1.2 + 0.8 * xp.arange(k)
+    return (_orthonormal(rows, k, *batch) * s) @ xp.swapaxes(_orthonormal(cols, k, *batch), -1, -2)
+
+
+@primitive("Svd", samples=[
+    Sample(_with_singular_values(4, 3)),
+    Sample(_with_singular_values(3, 5)),
+    Sample(_with_singular_values(3, 3)),
+    Sample(_with_singular_values(4, 2, 2)),
+    Sample(_with_singular_values(3, 3), full_matrices=True),
+    Sample(_with_singular_values(4, 3), compute_uv=False),
+    Sample(_with_singular_values(2, 4, 3), compute_uv=False),
+])  # fmt: skip
+def _svd(x, full_matrices=False, compute_uv=True):
+    if not compute_uv:
+        return xp.linalg.svd(x, compute_uv=False)
+    u, s, vh = xp.linalg.svd(x, full_matrices=full_matrices)
+    k = s.shape[-1]
+    if k == 0 or u.shape[-2] == 0:
+        return u, s, vh
+    lead = u[..., :k]
+    top = xp.argmax(xp.abs(lead), axis=-2, keepdims=True)
+    sign = xp.where(xp.take_along_axis(lead, top, axis=-2) < 0, -1, 1).astype(u.dtype)  # [..., 1, k]
+    u = u.copy()
+    vh = vh.copy()
+    u[..., :k] *= sign
+    vh[..., :k, :] *= xp.swapaxes(sign, -1, -2)
+    return u, s, vh
+
+
+def _check_real_matrix(name: str, x):
+    if x.ndim < 2:
+        raise ValueError(f"{name}: input must have rank >= 2, got shape {x.shape}")
+    if x.dtype.kind == "c":
+        raise TypeError(f"{name}: complex matrices are not supported (the gradient is real-only), got {x.dtype}")
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """Singular values ``s`` [..., K] and vectors of the matrices in ``tensor`` [..., M, N], as ``tf.linalg.svd``.
+
+    Returns ``(s, u, v)`` with ``tensor = u @ diag(s) @ v^T`` (``s`` alone when
+    ``compute_uv`` is False); ``s`` is descending and each column of ``u``'s first K has
+    its largest-magnitude component positive (``v``'s columns follow). Gradients through
+    ``u`` and ``v`` assume distinct, nonzero singular values; that of ``s`` alone is
+    ``u diag(g) v^T``, defined everywhere the singular values are distinct. With
+    ``full_matrices`` and a non-square input, the extra columns of ``u`` or ``v`` are an
+    arbitrary basis: a gradient that reaches them raises ``ValueError``.
+    """
+    (tensor,) = convert_inputs((tensor,))
+    _check_real_matrix("svd", tensor)
+    if not compute_uv:
+        return _svd(tensor, compute_uv=False)
+    u, s, vh = _svd(tensor, full_matrices=True) if full_matrices else _svd(tensor)
+    return s, u, _matrix_transpose(vh)
+
+
+@primitive("Qr", samples=[
+    Sample(randn(3, 3)),
+    Sample(randn(4, 3)),
+    Sample(randn(2, 5, 3)),
+    Sample(randn(3, 3), full_matrices=True),
+])  # fmt: skip
+def _qr(x, full_matrices=False):
+    q, r = xp.linalg.qr(x, mode="complete" if full_matrices else "reduced")
+    return q, r
+
+
+def qr(input, full_matrices=False, name=None):
+    """``(q, r)`` with ``input = q @ r``, q's columns orthonormal and r upper triangular, as ``tf.linalg.qr``.
+
+    Signs follow LAPACK (NumPy's values). Gradients need full column rank of the
+    leading square block; a wide input [M, N], M < N, is factored as ``[X | Y]`` with
+    ``X`` square: ``q, r1 = qr(X)``, ``r = [r1 | q^T Y]``. With ``full_matrices`` and
+    M > N the extra columns of q are an arbitrary basis: a gradient reaching them raises.
+    """
+    (input,) = convert_inputs((input,))
+    _check_real_matrix("qr", input)
+    rows, cols = input.shape[-2:]
+    if rows >= cols:
+        return _qr(input, full_matrices=True) if full_matrices and rows > cols else _qr(input)
+    left = getitem(input, (Ellipsis, slice(None), slice(0, rows)))
+    right = getitem(input, (Ellipsis, slice(None), slice(rows, None)))
+    q, r = _qr(left)
+    return q, concat([r, _matmul(q, right, True, False)], axis=-1)
+
+
+@primitive("MatrixPinv", samples=[
+    Sample(_with_singular_values(4, 3)),
+    Sample(_with_singular_values(3, 4)),
+    Sample(_eye_plus(3, 3)),
+    Sample(_with_singular_values(2, 3, 2), rcond=1e-10),
+])  # fmt: skip
+def _pinv(x, rcond=1e-15, hermitian=False):
+    return xp.linalg.pinv(x, rcond=rcond, hermitian=hermitian)
+
+
+def pinv(a, rcond=None, validate_args=False, name=None):
+    """The Moore-Penrose pseudo-inverse of the matrices in ``a`` [..., M, N], as ``tf.linalg.pinv``.
+
+    Singular values below ``rcond`` times the largest are treated as zero (default
+    ``10 * max(M, N) * eps``). The gradient is that of a matrix of constant rank.
+    """
+    (a,) = convert_inputs((a,))
+    _check_real_matrix("pinv", a)
+    if rcond is None:
+        rcond = 10 * max(a.shape[-2:]) * float(xp.finfo(a.dtype if a.dtype.kind in "fc" else "float64").eps)
+    return _pinv(a, rcond=float(rcond))
+
+
+# -- the NumPy and SciPy faces' dtype rule ----------------------------------------------------
+def as_inexact(x):
+    """``x`` as a float64 tensor when it holds integers or booleans (NumPy's linalg rule)."""
+    return x if x.dtype.kind in "fc" else m.cast(x, "float64")

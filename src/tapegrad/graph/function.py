@@ -1,0 +1,234 @@
+"""``tg.function``: trace once per input signature, then run the optimised, compiled graph."""
+
+from __future__ import annotations
+
+import functools
+
+from .. import backend, nest
+from ..dtypes import as_dtype
+from ..engine import state as _state
+from ..engine.dispatch import apply, record
+from ..engine.registry import OpDef
+from ..engine.tensor import Tensor, convert_to_tensor, make_tensor
+from .compile import compile_graph
+from .graph import Graph
+from .optimize import optimize
+
+
+class TensorSpec:
+    """The shape (``None`` for any size) and dtype a function argument must have."""
+
+    def __init__(self, shape, dtype="float32", name: str | None = None):
+        self.shape = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+        self.dtype = as_dtype(dtype)
+        self.name = name
+
+    def is_compatible_with(self, value) -> bool:
+        shape = tuple(value.shape)
+        if self.shape is None:
+            return True
+        return len(shape) == len(self.shape) and all(d is None or d == n for d, n in zip(self.shape, shape))
+
+    def __repr__(self) -> str:
+        return f"TensorSpec(shape={self.shape}, dtype={self.dtype}, name={self.name!r})"
+
+
+def _is_tensor_like(value) -> bool:
+    return isinstance(value, Tensor | backend.ndarray)
+
+
+def _signature(args, kwargs):
+    """The cache key: structure, tensor shapes and dtypes, and Python values."""
+
+    def leaf_key(leaf):
+        if getattr(leaf, "_is_variable", False):
+            return ("variable", id(leaf))
+        if _is_tensor_like(leaf):
+            return ("tensor", tuple(leaf.shape), str(leaf.dtype))
+        try:
+            hash(leaf)
+        except TypeError:
+            return ("object", id(leaf))
+        return ("python", type(leaf).__name__, leaf)
+
+    structure = repr(nest.pack_as((args, kwargs), [0] * len(nest.flatten((args, kwargs)))))
+    return structure, tuple(leaf_key(leaf) for leaf in nest.flatten((args, kwargs)))
+
+
+class ConcreteFunction:
+    """One trace: ``.graph`` (as traced), ``.optimized_graph``, and the compiled runner."""
+
+    def __init__(self, graph: Graph, structured_outputs, input_leaves):
+        self.graph = graph
+        self.optimized_graph = optimize(graph)
+        self._run, self.source = compile_graph(self.optimized_graph)
+        self._structured_outputs = structured_outputs
+        self._input_leaves = input_leaves  # which flat argument positions are graph inputs
+        self._op_def = OpDef(f"{graph.name}_call", None, (), builtin=False)
+        self._op_def.gradient = self._gradient
+        self._backward = None
+
+    @property
+    def inputs(self) -> list:
+        return self.graph.inputs
+
+    @property
+    def outputs(self) -> list:
+        return self.graph.outputs
+
+    @property
+    def variables(self) -> list:
+        return list(self.graph.variables)
+
+    def __call__(self, *args, **kwargs):
+        flat = nest.flatten((args, kwargs))
+        return self._call_flat([convert_to_tensor(flat[i]) for i in self._input_leaves])
+
+    def _call_flat(self, inputs: list):
+        results = self._run(*[t._value for t in inputs])
+        values = tuple(backend.asarray(r) for r in results)
+        outputs = record(self._op_def, (*inputs, *self.graph.variables), {"function": self}, values)
+        return nest.pack_as(self._structured_outputs, outputs)
+
+    def pretty_printed_graph(self, optimized: bool = True) -> str:
+        return str(self.optimized_graph if optimized else self.graph)
+
+    # -- differentiating a call from outside ------------------------------------------
+    def _gradient(self, op, *grads):
+        """Gradients for the inputs and variables of one call, by the compiled gradient function."""
+        if self._backward is None:
+            self._backward = function(self._backward_python, name=f"{self.graph.name}_grad")
+        n = len(self.graph.inputs)
+        return list(self._backward(list(op.inputs[:n]), list(grads)))
+
+    def _backward_python(self, inputs, output_grads):
+        from ..tape import GradientTape
+
+        variables = self.graph.variables
+        with GradientTape(watch_accessed_variables=False) as tape:
+            tape.watch(inputs)
+            tape.watch(variables)
+            outputs = replay(self.optimized_graph, inputs)
+        grads = tape.gradient(outputs, list(inputs) + list(variables), output_gradients=output_grads,
+                              unconnected_gradients="zero")  # fmt: skip
+        return grads
+
+
+def replay(graph: Graph, inputs) -> list:
+    """Run ``graph``'s ops through the eager dispatcher (so tapes record them); effects are skipped."""
+    env = {id(s): t for s, t in zip(graph.inputs, inputs)}
+    for op in graph.operations:
+        if op.type == "Placeholder" or op.type == "AssignVariableOp":
+            continue
+        if op.type == "Const":
+            env[id(op.outputs[0])] = make_tensor(op.attrs["value"])
+        elif op.type == "ReadVariableOp":
+            env[id(op.outputs[0])] = op.attrs["variable"]
+        else:
+            result = apply(op.op_def, tuple(env[id(s)] for s in op.inputs), op.attrs)
+            results = result if isinstance(result, tuple) else (result,)
+            env.update((id(s), t) for s, t in zip(op.outputs, results))
+    return [env[id(s)] for s in graph.outputs]
+
+
+class Function:
+    """A Python function compiled to graphs: one per input signature, traced on first use."""
+
+    def __init__(self, python_function, input_signature=None, name: str | None = None):
+        self.python_function = python_function
+        self.input_signature = None if input_signature is None else list(input_signature)
+        self.name = name or getattr(python_function, "__name__", "function")
+        self._cache: dict = {}
+        self._tracing_count = 0
+        functools.update_wrapper(self, python_function)
+
+    def __call__(self, *args, **kwargs):
+        if _state.state.graph is not None:  # called while tracing another function: inline
+            return self.python_function(*args, **kwargs)
+        concrete = self.get_concrete_function(*args, **kwargs)
+        flat = nest.flatten((args, kwargs))
+        inputs = [self._as_input(flat[i], i) for i in concrete._input_leaves]
+        return concrete._call_flat(inputs)
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        bound = self.__dict__.setdefault("_bound", {})
+        key = id(instance)
+        if key not in bound:
+            bound[key] = Function(self.python_function.__get__(instance, owner), self.input_signature, self.name)
+        return bound[key]
+
+    def experimental_get_tracing_count(self) -> int:
+        """How many times the Python function has been traced."""
+        return self._tracing_count
+
+    def _as_input(self, value, index):
+        if isinstance(value, Tensor):
+            return value
+        dtype = None
+        if self.input_signature is not None and index < len(self.input_signature):
+            dtype = self.input_signature[index].dtype
+        return convert_to_tensor(backend.asarray(value, dtype) if dtype is not None else value)
+
+    def _check_signature(self, args, kwargs) -> None:
+        if self.input_signature is None:
+            return
+        if kwargs or len(args) != len(self.input_signature):
+            raise TypeError(
+                f"tg.function {self.name}: called with {len(args)} positional argument(s) and {len(kwargs)} "
+                f"keyword argument(s); its input_signature has {len(self.input_signature)} tensors"
+            )
+        for i, (arg, spec) in enumerate(zip(args, self.input_signature)):
+            value = arg if isinstance(arg, Tensor) else backend.asarray(arg)
+            if not spec.is_compatible_with(value):
+                raise ValueError(f"tg.function {self.name}: argument {i} has shape {value.shape}, not {spec.shape}")
+
+    def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
+        """The traced function for these arguments (tracing it if needed)."""
+        self._check_signature(args, kwargs)
+        key = _signature(args, kwargs)
+        concrete = self._cache.get(key)
+        if concrete is None:
+            concrete = self._trace(args, kwargs)
+            self._cache[key] = concrete
+        return concrete
+
+    def _trace(self, args, kwargs) -> ConcreteFunction:
+        self._tracing_count += 1
+        graph = Graph(self.name)
+        flat = nest.flatten((args, kwargs))
+        traced, positions = [], []
+        for i, leaf in enumerate(flat):
+            if _is_tensor_like(leaf) and not getattr(leaf, "_is_variable", False):
+                example = make_tensor(backend.array_copy(self._as_input(leaf, i)._value))
+                graph.placeholder(example)
+                traced.append(example)
+                positions.append(i)
+            else:
+                traced.append(leaf)
+        t_args, t_kwargs = nest.pack_as((args, kwargs), traced)
+        record = _state.TapeRecord(watch_variables=True)  # records every op, for tg.gradients
+        for i in positions:
+            record.watched[id(traced[i])] = traced[i]
+        previous = _state.state.graph
+        _state.state.graph = graph
+        _state.push(record)
+        try:
+            result = self.python_function(*t_args, **t_kwargs)
+        finally:
+            _state.pop(record)
+            _state.state.graph = previous
+        outputs = [convert_to_tensor(o) for o in nest.flatten(result)]
+        graph.finish(outputs)
+        return ConcreteFunction(graph, result, positions)
+
+    def __repr__(self) -> str:
+        return f"<tg.function {self.name} traces={self._tracing_count}>"
+
+
+def function(func=None, input_signature=None, name: str | None = None, **unused):
+    """Compile ``func`` to a graph: ``@tg.function`` or ``tg.function(f, input_signature=...)``."""
+    if func is None:
+        return lambda f: Function(f, input_signature, name)
+    return Function(func, input_signature, name)
