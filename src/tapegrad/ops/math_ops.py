@@ -291,11 +291,14 @@ mod = floormod
 
 @primitive("Cast", samples=[Sample(randn(2, 3), dtype="float64")])
 def _cast(x, dtype=None):
+    if x.dtype.kind == "c" and dtype.kind != "c":
+        x = x.real  # TensorFlow's rule: casting complex to real keeps the real part
     return x.astype(dtype, copy=False)
 
 
 def cast(x, dtype, name=None):
-    """``x`` converted to ``dtype`` (differentiable between floating types)."""
+    """``x`` converted to ``dtype`` (differentiable between floating types; complex to real keeps
+    the real part)."""
     return _cast(x, dtype=as_dtype(dtype))
 
 
