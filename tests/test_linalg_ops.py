@@ -431,3 +431,16 @@ def test_linalg_namespace_exports():
         assert getattr(tg, name) is getattr(la, name)
     for name in la.__all__:
         assert callable(getattr(la, name))
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [np.array([[1.0, 2.0], [2.0, 4.0]]), np.outer([1.0, 2.0, -1.0], [0.5, 1.0, 3.0]), np.zeros((2, 2))],
+)
+def test_det_gradient_at_singular_matrices_is_the_adjugate(matrix):
+    a = tg.constant(matrix)
+    with tg.GradientTape() as tape:
+        tape.watch(a)
+        d = tg.linalg.det(a)
+    numeric = tg.numerical_gradient(lambda m: tg.linalg.det(m), a).numpy()
+    np.testing.assert_allclose(tape.gradient(d, a).numpy(), numeric, atol=1e-7)

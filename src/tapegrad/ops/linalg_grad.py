@@ -11,7 +11,9 @@ from .grad_util import unbroadcast
 from .linalg_ops import (
     _INF,
     _LABELS,
+    _adjugate,
     _band_part,
+    _det,
     _diag,
     _diag_part,
     _eigh,
@@ -116,7 +118,18 @@ def _inv_grad(op, grad):
 
 @RegisterGradient("MatrixDeterminant")
 def _det_grad(op, grad):
-    return _expand2(grad * op.outputs[0]) * _inv(op.inputs[0], adjoint=True)
+    # d det(A) / dA is adj(A)ᵀ, which exists (and is what PyTorch gives) for singular A too
+    return _expand2(grad) * _matrix_transpose(_adjugate(op.inputs[0]))
+
+
+@RegisterGradient("MatrixAdjugate")
+def _adjugate_grad(op, grad):
+    # adj(A) = det(A) A⁻¹: d<G, adj> = det (<G, A⁻¹> A⁻ᵀ - A⁻ᵀ G A⁻ᵀ) : dA   (A invertible)
+    a = op.inputs[0]
+    inv_t = _matrix_transpose(_inv(a))
+    det_a = _expand2(_det(a))
+    inner = reduce_sum(grad * _matrix_transpose(inv_t), axis=(-2, -1), keepdims=True)
+    return det_a * (inner * inv_t - _matmul(_matmul(inv_t, grad), inv_t))
 
 
 @RegisterGradient("LogMatrixDeterminant")

@@ -437,6 +437,18 @@ def _det(x):
     return xp.linalg.det(x)
 
 
+@primitive("MatrixAdjugate", samples=[Sample(_eye_plus(3, 3)), Sample(_eye_plus(2, 2, 2)), Sample(randn(1, 1))])
+def _adjugate(x):
+    """adj(A) = det(A) A⁻¹, computed by SVD so that it exists for singular matrices too."""
+    u, s, vh = xp.linalg.svd(x)
+    ones = xp.ones_like(s[..., :1])
+    before = xp.cumprod(xp.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
+    after = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(s[..., 1:], axis=-1)], axis=-1), axis=-1), axis=-1)
+    sign = xp.linalg.det(u) * xp.linalg.det(vh)
+    v_scaled = xp.swapaxes(vh, -1, -2) * (before * after)[..., None, :]  # V diag(prod of the others)
+    return (sign[..., None, None] * xp.matmul(v_scaled, xp.swapaxes(u, -1, -2))).astype(x.dtype, copy=False)
+
+
 def det(input, name=None):
     """The determinants of the square matrices in ``input``: shape [...]."""
     (input,) = convert_inputs((input,))
