@@ -20,11 +20,18 @@ def _leaf_label(t: Tensor) -> str:
 
 
 def to_dot(x, name: str = "tapegrad") -> str:
-    """Graphviz DOT source for the recorded computation behind tensor(s) ``x``.
+    """Graphviz DOT source for the computation behind ``x``.
 
-    Ops are boxes, inputs (variables, constants) ellipses; each edge is a tensor,
-    labelled with its dtype and shape.
+    ``x`` is a recorded tensor (or a list of them), a traced graph, or a concrete
+    function (its optimised graph). Ops are boxes, inputs (variables, constants)
+    ellipses; each edge is a tensor, labelled with its dtype and shape.
     """
+    from .graph import ConcreteFunction, Graph
+
+    if isinstance(x, ConcreteFunction):
+        x = x.optimized_graph
+    if isinstance(x, Graph):
+        return _graph_to_dot(x)
     targets = list(x) if isinstance(x, list | tuple) else [x]
     for t in targets:
         if not isinstance(t, Tensor):
@@ -68,6 +75,32 @@ def to_dot(x, name: str = "tapegrad") -> str:
         lines.append(f"  {source} -> {out};")
     lines.append("}")
     return "\n".join(dict.fromkeys(lines)) + "\n"
+
+
+def _graph_to_dot(graph) -> str:
+    lines = [
+        f'digraph "{graph.name}" {{',
+        "  rankdir=LR;",
+        '  node [fontname="Helvetica", fontsize=10];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ]
+    ids = {id(op): f"op{i}" for i, op in enumerate(graph.operations)}
+    for op in graph.operations:
+        me = ids[id(op)]
+        if op.type in ("Placeholder", "Const", "ReadVariableOp"):
+            label = {"Placeholder": "input", "Const": "constant"}.get(op.type, op.attrs.get("variable", op).name)
+            out = op.outputs[0]
+            lines.append(f'  {me} [shape=ellipse, label="{label}\\n{out.dtype}{list(out.shape)}"];')
+            continue
+        fill = "#f7e3d0" if op.type == "AssignVariableOp" else "#dde8f7"
+        lines.append(f'  {me} [shape=box, style="rounded,filled", fillcolor="{fill}", label="{op.type}"];')
+        for s in op.inputs:
+            lines.append(f'  {ids[id(s.op)]} -> {me} [label="{s.dtype}{list(s.shape)}"];')
+    for i, s in enumerate(graph.outputs):
+        lines.append(f'  out{i} [shape=plaintext, label="output {i}"];')
+        lines.append(f"  {ids[id(s.op)]} -> out{i};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def dot_program() -> str | None:

@@ -1,0 +1,236 @@
+"""Graph mode: tg.function tracing, variables, gradients inside and outside, the optimiser."""
+
+import numpy as np
+import pytest
+
+import tapegrad as tg
+
+
+def test_traces_once_per_signature_and_matches_eager():
+    traces = []
+
+    @tg.function
+    def f(x, scale):
+        traces.append(1)
+        return tg.reduce_sum(tg.sin(x) * scale)
+
+    x = np.array([0.5, 1.0])
+    assert float(f(x, 2.0)) == pytest.approx(2 * np.sin(x).sum())
+    f(np.array([3.0, 4.0]), 2.0)
+    assert len(traces) == 1 and f.experimental_get_tracing_count() == 1
+    f(np.ones(3), 2.0)  # new shape
+    f(np.ones(3, np.float32), 2.0)  # new dtype
+    f(x, 3.0)  # new Python value
+    assert len(traces) == 4
+    assert float(f(x, 3.0)) == pytest.approx(3 * np.sin(x).sum())
+    assert len(traces) == 4
+
+
+def test_python_control_flow_is_decided_at_trace_time():
+    @tg.function
+    def f(x, use_square):
+        if use_square:
+            return x * x
+        return -x
+
+    assert float(f(tg.constant(3.0), True)) == 9.0
+    assert float(f(tg.constant(3.0), False)) == -3.0
+
+    @tg.function
+    def bad(x):
+        if x > 0:
+            return x
+        return -x
+
+    with pytest.raises(TypeError, match="Python bool"):
+        bad(tg.constant(1.0))
+
+
+def test_variables_are_read_when_the_graph_runs():
+    v = tg.Variable(2.0)
+
+    @tg.function
+    def f(x):
+        return x * v
+
+    assert float(f(tg.constant(3.0))) == 6.0
+    v.assign(5.0)
+    assert float(f(tg.constant(3.0))) == 15.0
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_assignments_run_in_program_order_each_call():
+    v = tg.Variable(1.0)
+
+    @tg.function
+    def f():
+        before = v * 1.0
+        v.assign_add(10.0)
+        after = v * 1.0
+        v.assign(after * 2.0)
+        return before, after
+
+    before, after = f()
+    assert (float(before), float(after), float(v)) == (1.0, 11.0, 22.0)
+    before, after = f()
+    assert (float(before), float(after), float(v)) == (22.0, 32.0, 64.0)
+
+
+def test_a_whole_training_step_in_one_function_matches_eager():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((16, 3)).astype(np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5]], np.float32)).astype(np.float32)
+
+    def make():
+        return tg.Variable(np.zeros((3, 1), np.float32)), tg.Variable(np.zeros(1, np.float32))
+
+    def step(w, b, x, y):
+        with tg.GradientTape() as tape:
+            loss = tg.reduce_mean(tg.square(x @ w + b - y))
+        gw, gb = tape.gradient(loss, [w, b])
+        w.assign_sub(0.1 * gw)
+        b.assign_sub(0.1 * gb)
+        return loss
+
+    we, be = make()
+    wg, bg = make()
+    compiled = tg.function(lambda x, y: step(wg, bg, x, y))
+    for _ in range(20):
+        eager_loss = step(we, be, x, y)
+        graph_loss = compiled(x, y)
+        np.testing.assert_allclose(graph_loss.numpy(), eager_loss.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(wg.numpy(), we.numpy(), rtol=1e-5)
+    assert compiled.experimental_get_tracing_count() == 1
+
+
+def test_concrete_function_graph_is_inspectable():
+    @tg.function
+    def f(x):
+        return tg.exp(x) + 1.0
+
+    cf = f.get_concrete_function(tg.constant([1.0, 2.0]))
+    types = [op.type for op in cf.graph.operations]
+    assert types[0] == "Placeholder" and "Exp" in types and "AddV2" in types
+    exp = next(op for op in cf.graph.operations if op.type == "Exp")
+    assert exp.name == "Exp" and exp.inputs[0] is cf.graph.inputs[0]
+    assert exp.outputs[0].shape == (2,) and exp.outputs[0].dtype == tg.float32
+    assert len(cf.graph.inputs) == 1 and len(cf.graph.outputs) == 1
+    np.testing.assert_allclose(cf(tg.constant([0.0, 1.0])).numpy(), [2.0, np.e + 1], rtol=1e-6)
+    assert "Exp" in str(cf.graph) and "Exp" in cf.pretty_printed_graph()
+
+
+def test_optimizer_removes_dead_code_duplicates_and_identities():
+    @tg.function
+    def f(x):
+        unused = tg.exp(x) * 3.0  # dead
+        a = tg.sin(x)
+        b = tg.sin(x)  # duplicate
+        c = tg.constant(2.0) * tg.constant(3.0)  # folded
+        return (a + b) * 1.0 + 0.0 + c, unused * 0
+
+    cf = f.get_concrete_function(tg.constant([1.0]))
+    before = [op.type for op in cf.graph.operations]
+    after = [op.type for op in cf.optimized_graph.operations]
+    assert before.count("Sin") == 2 and after.count("Sin") == 1
+    assert len(after) < len(before)
+    x = np.array([0.3], np.float32)
+    out, _ = f(x)
+    np.testing.assert_allclose(out.numpy(), 2 * np.sin(x) + 6.0, rtol=1e-6)
+    assert "def run" in cf.source
+
+
+def test_gradients_inside_a_function_and_second_derivatives():
+    @tg.function
+    def first(x):
+        y = tg.sin(x) * x
+        return tg.gradients(y, x)[0]
+
+    @tg.function
+    def second(x):
+        with tg.GradientTape() as outer:
+            outer.watch(x)
+            with tg.GradientTape() as inner:
+                inner.watch(x)
+                y = x**3
+            g = inner.gradient(y, x)
+        return outer.gradient(g, x)
+
+    assert float(first(tg.constant(1.0, dtype=tg.float64))) == pytest.approx(np.cos(1.0) + np.sin(1.0))
+    assert float(second(tg.constant(2.0))) == 12.0
+
+
+def test_a_function_is_differentiable_from_outside():
+    v = tg.Variable(3.0)
+
+    @tg.function
+    def f(x):
+        return tg.reduce_sum(tg.exp(x) * v)
+
+    x = tg.constant([0.0, 1.0])
+    with tg.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    gx, gv = tape.gradient(y, [x, v])
+    np.testing.assert_allclose(gx.numpy(), 3 * np.exp([0.0, 1.0]), rtol=1e-6)
+    assert float(gv) == pytest.approx(1 + np.e, rel=1e-6)
+    t = tg.tensor([0.0, 1.0], requires_grad=True)
+    f(t).backward()
+    np.testing.assert_allclose(t.grad.numpy(), gx.numpy())
+
+
+def test_higher_order_through_a_function_call():
+    f = tg.function(lambda x: x**4)
+    x = tg.constant(2.0, dtype=tg.float64)
+    with tg.GradientTape() as outer:
+        outer.watch(x)
+        with tg.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        g = inner.gradient(y, x)
+    assert float(g) == 32.0
+    assert float(outer.gradient(g, x)) == 48.0
+    assert tg.grad(tg.grad(lambda v: f(v)))(2.0) == pytest.approx(48.0)
+
+
+def test_input_signature():
+    @tg.function(input_signature=[tg.TensorSpec([None, 2], tg.float32)])
+    def f(x):
+        return tg.reduce_sum(x, axis=1)
+
+    out = f(np.ones((3, 2)))
+    assert out.dtype == tg.float32 and out.shape == (3,)
+    with pytest.raises(ValueError, match="shape"):
+        f(np.ones((3, 4)))
+    with pytest.raises(TypeError, match="input_signature"):
+        f(np.ones((3, 2)), np.ones(2))
+
+
+def test_nested_functions_are_inlined():
+    inner = tg.function(lambda x: x * 2.0)
+    outer = tg.function(lambda x: inner(x) + 1.0)
+    assert float(outer(tg.constant(3.0))) == 7.0
+    types = [op.type for op in outer.get_concrete_function(tg.constant(3.0)).graph.operations]
+    assert "Mul" in types
+
+
+def test_functions_as_methods():
+    class Model(tg.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = tg.Variable(2.0)
+
+        @tg.function
+        def call(self, x):
+            return x * self.w
+
+    model = Model()
+    assert float(model(tg.constant(3.0))) == 6.0
+
+
+def test_graph_pictures():
+    @tg.function
+    def f(x):
+        return tg.reduce_sum(tg.tanh(x))
+
+    dot = tg.utils.to_dot(f.get_concrete_function(tg.constant([1.0])))
+    assert 'label="Tanh"' in dot and "output 0" in dot
