@@ -1,12 +1,17 @@
-"""Per-op overhead of tapegrad against the same computation written by hand in NumPy.
+"""tapegrad against the same computations written by hand in NumPy, in one run.
 
-The chain: x float64 of shape (16,), ``y = sin(y) * 1.01 + 0.1`` repeated 200 times
-(600 ops), gradient of ``sum(y)``. Prints median microseconds per op, forward and
-backward, for each, and their ratio. Run with ``make bench`` (one thread).
+1. The chain: x float64 of shape (16,), ``y = sin(y) * 1.01 + 0.1`` repeated 200 times
+   (600 ops), gradient of ``sum(y)``: median microseconds per op, forward and backward.
+2. A training step of a 784-256-256-10 MLP (batch 64, float32, ReLU, softmax
+   cross-entropy, SGD, gradients of all six parameters): median milliseconds.
+
+Each tapegrad figure is also given as a ratio to hand-written NumPy. Run with
+``make bench`` (one thread).
 """
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import sys
 import time
@@ -78,6 +83,99 @@ def chain_numpy_forward(x0: np.ndarray) -> np.ndarray:
     return y
 
 
+_compiled_chain = None
+
+
+def chain_function(x0: np.ndarray) -> np.ndarray:
+    """The chain and its gradient inside one tg.function (traced once, then compiled)."""
+    global _compiled_chain
+    if _compiled_chain is None:
+
+        def chain_and_gradient(x):
+            with tg.GradientTape() as tape:
+                tape.watch(x)
+                y = x
+                for _ in range(STEPS):
+                    y = tg.sin(y) * 1.01 + 0.1
+                total = tg.reduce_sum(y)
+            return tape.gradient(total, x)
+
+        _compiled_chain = tg.function(chain_and_gradient)
+    return _compiled_chain(x0).numpy()
+
+
+# -- the MLP training step --------------------------------------------------------
+SIZES = (784, 256, 256, 10)
+BATCH = 64
+LR = 0.01
+
+
+def mlp_data(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    weights = []
+    for n_in, n_out in itertools.pairwise(SIZES):
+        weights.append((rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in)).astype(np.float32))
+        weights.append(np.zeros(n_out, np.float32))
+    x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
+    labels = rng.integers(0, SIZES[-1], BATCH)
+    return weights, x, labels
+
+
+def mlp_step_numpy(params, x, labels):
+    """Forward, hand-derived backward and SGD update in NumPy; returns the loss."""
+    w1, b1, w2, b2, w3, b3 = params
+    h1 = np.maximum(x @ w1 + b1, 0)
+    h2 = np.maximum(h1 @ w2 + b2, 0)
+    logits = h2 @ w3 + b3
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    probs = exp / exp.sum(axis=1, keepdims=True)
+    loss = -np.log(probs[np.arange(BATCH), labels]).mean()
+    d = probs
+    d[np.arange(BATCH), labels] -= 1
+    d /= BATCH
+    gw3, gb3 = h2.T @ d, d.sum(0)
+    d = (d @ w3.T) * (h2 > 0)
+    gw2, gb2 = h1.T @ d, d.sum(0)
+    d = (d @ w2.T) * (h1 > 0)
+    gw1, gb1 = x.T @ d, d.sum(0)
+    for p, g in zip(params, (gw1, gb1, gw2, gb2, gw3, gb3)):
+        p -= LR * g
+    return loss
+
+
+def mlp_step_tapegrad(variables, x, labels):
+    """The same step with a GradientTape and Variable updates."""
+    w1, b1, w2, b2, w3, b3 = variables
+    with tg.GradientTape() as tape:
+        h1 = tg.relu(x @ w1 + b1)
+        h2 = tg.relu(h1 @ w2 + b2)
+        logits = h2 @ w3 + b3
+        loss = tg.reduce_mean(tg.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+    grads = tape.gradient(loss, variables)
+    for v, g in zip(variables, grads):
+        v.assign_sub(LR * g)
+    return loss
+
+
+def mlp_rows(repeats: int):
+    weights, x, labels = mlp_data()
+    params = [w.copy() for w in weights]
+    variables = [tg.Variable(w) for w in weights]
+    compiled_vars = [tg.Variable(w) for w in weights]
+    compiled = tg.function(lambda x, labels: mlp_step_tapegrad(compiled_vars, x, labels))
+    x_t, labels_t = tg.constant(x), tg.constant(labels)
+    np.testing.assert_allclose(
+        float(mlp_step_tapegrad(variables, x_t, labels_t)), mlp_step_numpy(params, x, labels), rtol=1e-5
+    )
+    base = "MLP step, hand-written NumPy"
+    return [
+        (base, lambda _: mlp_step_numpy(params, x, labels), None),
+        ("MLP step, tapegrad eager", lambda _: mlp_step_tapegrad(variables, x_t, labels_t), base),
+        ("MLP step, tapegrad tg.function", lambda _: compiled(x_t, labels_t), base),
+    ]
+
+
 def median_seconds(fn, arg, repeats: int) -> float:
     fn(arg)
     times = []
@@ -88,26 +186,33 @@ def median_seconds(fn, arg, repeats: int) -> float:
     return statistics.median(times)
 
 
+def report(title: str, unit: str, scale: float, rows, arg, repeats: int) -> None:
+    results = {}
+    print(f"\n{title}")
+    print(f"{'workload':40s} {unit:>8s} {'ratio':>7s}")
+    for name, fn, base in rows:
+        value = median_seconds(fn, arg, repeats) * scale
+        results[name] = value
+        ratio = f"{value / results[base]:6.2f}x" if base else ""
+        print(f"{name:40s} {value:8.2f} {ratio:>7s}")
+
+
 def main(repeats: int = 50) -> None:
     x0 = np.random.default_rng(0).standard_normal(16)
-    np.testing.assert_allclose(chain_tape(x0), chain_numpy(x0), rtol=1e-12)
-    np.testing.assert_allclose(chain_backward(x0), chain_numpy(x0), rtol=1e-12)
-    rows = [
+    for fn in (chain_tape, chain_backward, chain_function):
+        np.testing.assert_allclose(fn(x0), chain_numpy(x0), rtol=1e-12)
+    chain = [
         ("hand-written NumPy, fwd+bwd", chain_numpy, None),
         ("tapegrad GradientTape, fwd+bwd", chain_tape, "hand-written NumPy, fwd+bwd"),
         ("tapegrad requires_grad + backward()", chain_backward, "hand-written NumPy, fwd+bwd"),
+        ("tapegrad tg.function, fwd+bwd", chain_function, "hand-written NumPy, fwd+bwd"),
         ("hand-written NumPy, forward only", chain_numpy_forward, None),
         ("tapegrad, no input requires grad", chain_untracked, "hand-written NumPy, forward only"),
         ("tapegrad under tg.no_grad()", chain_no_grad, "hand-written NumPy, forward only"),
     ]
-    results = {}
-    print(f"600-op chain, x float64 (16,), median of {repeats} runs, Python {sys.version.split()[0]}")
-    print(f"{'workload':40s} {'us/op':>8s} {'ratio':>7s}")
-    for name, fn, base in rows:
-        per_op = median_seconds(fn, x0, repeats) / OPS * 1e6
-        results[name] = per_op
-        ratio = f"{per_op / results[base]:6.2f}x" if base else ""
-        print(f"{name:40s} {per_op:8.2f} {ratio:>7s}")
+    print(f"median of {repeats} runs, Python {sys.version.split()[0]}, NumPy {np.__version__}")
+    report("600-op chain, x float64 (16,)", "us/op", 1e6 / OPS, chain, x0, repeats)
+    report("MLP 784-256-256-10 training step, batch 64, float32", "ms", 1e3, mlp_rows(repeats), None, repeats)
 
 
 if __name__ == "__main__":

@@ -145,7 +145,7 @@ class _Walk:
             return None
         if len(out) == 1:
             return out
-        return [make_tensor(backend.xp.zeros_like(v)) if g is None else g for g, v in zip(out, node.values)]
+        return [_symbolic_zero(v) if g is None else g for g, v in zip(out, node.values)]
 
     def _input_key(self, t: Tensor):
         """The key a gradient for input ``t`` accumulates under, or None if nobody wants it."""
@@ -186,6 +186,13 @@ class _Walk:
                     self.in_keys[node] = keys
                     needed[node] = keys.count(None) < len(keys)
         return order
+
+
+def _symbolic_zero(value) -> Tensor:
+    """Zeros for an output no gradient reached, marked so gradient functions can skip them."""
+    zero = make_tensor(backend.xp.zeros_like(value))
+    zero._symbolic_zero = True
+    return zero
 
 
 def _conform(g, t: Tensor, node, i: int, cast) -> Tensor:

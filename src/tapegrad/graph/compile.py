@@ -22,10 +22,48 @@ def _assign(variable, value) -> None:
     variable._version += 1
 
 
+# Element-wise ops that are one NumPy ufunc: they can write into a dead input's buffer.
+_UFUNCS = {
+    "AddV2": "add", "Sub": "subtract", "Mul": "multiply", "RealDiv": "true_divide", "Neg": "negative",
+    "Exp": "exp", "Log": "log", "Sin": "sin", "Cos": "cos", "Tanh": "tanh", "Sqrt": "sqrt", "Square": "square",
+    "Maximum": "maximum", "Minimum": "minimum",
+}  # fmt: skip
+# Ops whose kernels always return a new array, which nothing else refers to.
+_FRESH = set(_UFUNCS) | {"BatchMatMulV2", "SelectV2", "Relu", "Sum", "Mean", "Softmax"}
+
+
+def _last_uses(graph: Graph) -> dict:
+    """For each symbol, the index of the last op reading it (outputs: never released)."""
+    last: dict = {}
+    for n, op in enumerate(graph.operations):
+        for s in op.inputs:
+            last[id(s)] = n
+    for s in graph.outputs:
+        last[id(s)] = len(graph.operations)
+    return last
+
+
+def _reusable(op, n: int, last: dict, owned: set):
+    """An input of ``op`` whose buffer can take ``op``'s result: dead after it, same shape and dtype."""
+    out = op.outputs[0]
+    if op.type not in _UFUNCS or not out.shape or out.dtype.kind not in "fc":
+        return None
+    for s in op.inputs:
+        if id(s) in owned and last.get(id(s)) == n and s.shape == out.shape and s.dtype == out.dtype:
+            return s
+    return None
+
+
 def compile_graph(graph: Graph):
-    """``(run, source)``: ``run(*input_arrays)`` returns the tuple of output arrays."""
+    """``(run, source)``: ``run(*input_arrays)`` returns the tuple of output arrays.
+
+    Element-wise ops write into the buffer of an input that no later op reads (as
+    hand-written NumPy would with ``out=``), so a step allocates fewer arrays.
+    """
     names: dict = {}
-    namespace: dict = {"_assign": _assign}
+    namespace: dict = {"_assign": _assign, "xp": backend.xp}
+    last = _last_uses(graph)
+    owned: set = set()  # symbols whose array only this run refers to
     args = []
     for i, s in enumerate(graph.inputs):
         names[id(s)] = f"a{i}"
@@ -48,7 +86,12 @@ def compile_graph(graph: Graph):
         elif op.type == "AssignVariableOp":
             namespace[f"var{n}"] = op.attrs["variable"]
             body.append(f"_assign(var{n}, {ins})  # {op.name}")
+        elif (buffer := _reusable(op, n, last, owned)) is not None:
+            body.append(f"{outs[0]} = xp.{_UFUNCS[op.type]}({ins}, out={names[id(buffer)]})  # {op.name}")
+            owned.add(id(op.outputs[0]))
         else:
+            if op.type in _FRESH:
+                owned.update(id(s) for s in op.outputs)
             namespace[f"k{n}"] = op.op_def.kernel
             call = f"k{n}({ins}"
             if op.attrs:

@@ -16,3 +16,11 @@ def unbroadcast(grad, x):
     axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
     summed = reduce_sum(grad, axis=axes) if axes else grad
     return reshape(summed, shape) if summed.shape != shape else summed
+
+
+def is_zero(grad) -> bool:
+    """Whether ``grad`` is the zeros the engine passes for an output nothing used.
+
+    A gradient function may skip work for such outputs (as TensorFlow's ``IsZero``).
+    """
+    return grad is None or grad.__dict__.get("_symbolic_zero", False)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 
-from ..creation import range as _range
 from ..engine.registry import RegisterGradient
 from . import math_ops as m
 from . import nn_ops as nn
 from .array_ops import broadcast_to, reshape, where
-from .grad_util import unbroadcast
+from .grad_util import is_zero, unbroadcast
 from .reduction_ops import reduce_sum
 
 
@@ -106,9 +105,11 @@ def _broadcast_shape(a, b):
 
 
 @RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")
-def _sparse_softmax_xent_grad(op, grad):
-    labels, logits = op.inputs
-    classes = logits.shape[-1]
-    one_hot = m.cast(m.equal(reshape(labels, (*labels.shape, 1)), _range(classes)), logits.dtype)
-    g = reshape(grad, (*grad.shape, 1))
-    return None, g * (nn._softmax(logits, axis=logits.ndim - 1) - one_hot)
+def _sparse_softmax_xent_grad(op, grad, grad_backprop):
+    logits = op.inputs[1]
+    backprop = op.outputs[1]
+    result = reshape(grad, (*grad.shape, 1)) * backprop
+    if not is_zero(grad_backprop):  # differentiating the gradient: backprop = softmax(logits) - one_hot
+        softmax = nn._softmax(logits, axis=logits.ndim - 1)
+        result = result + softmax * (grad_backprop - reduce_sum(grad_backprop * softmax, axis=-1, keepdims=True))
+    return None, result

@@ -247,8 +247,11 @@ def _sparse_softmax_xent(labels, logits):
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise ValueError(f"labels must be in [0, {classes})")
     log_p = _log_softmax_array(logits, -1)
-    picked = xp.take_along_axis(log_p, labels[..., None].astype(xp.intp), axis=-1)
-    return -picked[..., 0]
+    index = labels[..., None].astype(xp.intp)
+    loss = -xp.take_along_axis(log_p, index, axis=-1)[..., 0]
+    backprop = xp.exp(log_p)  # softmax - one_hot(labels): the gradient, as TensorFlow's op returns it
+    xp.put_along_axis(backprop, index, xp.take_along_axis(backprop, index, axis=-1) - 1, axis=-1)
+    return loss, backprop
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
@@ -256,7 +259,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
 
     ``labels`` has the shape of ``logits`` without its last (class) axis.
     """
-    return _sparse_softmax_xent(labels, logits)
+    return _sparse_softmax_xent(labels, logits)[0]
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
