@@ -199,6 +199,21 @@ class GradientTape:
         stacked = stack(columns, axis=1) if columns else zeros((batch, 0) + source.shape[1:], source.dtype)
         return reshape(stacked, (batch,) + inner + source.shape[1:])
 
+    def explain(self, target, sources, output_gradients=None, file=None) -> str:
+        """Print (and return) the backward pass from ``target`` to ``sources`` step by step:
+        each op, its registered gradient function, the gradient coming in and the
+        gradients sent to each input. Does not use up a non-persistent tape."""
+        from .explain import explain_backward
+
+        was_recording = self._record.recording
+        self._record.recording = False
+        _state.refresh_active()
+        try:
+            return explain_backward(self._record, target, sources, output_gradients, file)
+        finally:
+            self._record.recording = was_recording
+            _state.refresh_active()
+
     def __repr__(self) -> str:
         return f"<tg.GradientTape persistent={self._persistent} watched={len(self._record.watched)}>"
 

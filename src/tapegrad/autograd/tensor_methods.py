@@ -101,7 +101,16 @@ def register_hook(self, hook) -> RemovableHandle:
     return RemovableHandle(lambda: node.remove_hook(index, hook))
 
 
+def explain(self, sources, output_gradients=None, file=None) -> str:
+    """Print (and return) the backward pass from this recorded tensor to ``sources``, step by step."""
+    from ..engine.state import ALL
+    from ..explain import explain_backward
+
+    return explain_backward(ALL, self, sources, output_gradients, file)
+
+
 Tensor.requires_grad = property(_get_requires_grad, _set_requires_grad)
+Tensor.explain = explain
 Tensor.requires_grad_ = requires_grad_
 Tensor.is_leaf = property(is_leaf)
 Tensor.grad_fn = property(grad_fn_of)

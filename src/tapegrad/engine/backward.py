@@ -23,7 +23,7 @@ def key_of(t: Tensor, record):
     return id(t)
 
 
-def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None, stop=()) -> list:
+def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None, stop=(), observer=None) -> list:
     """Propagate ``seeds`` (one per target) back to ``sources`` through ``record``'s ops.
 
     Returns one gradient (a Tensor, or None where unconnected) per source. When
@@ -31,9 +31,12 @@ def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None, s
     given, is called as ``leaf_sink(tensor, grad)`` for every tracked leaf reached
     (the PyTorch face's accumulation into ``.grad``). Tensors in ``stop`` are
     treated as constants. Hooks registered on tensors see (and may replace) their
-    gradient once it is complete.
+    gradient once it is complete. ``observer``, if given, is called after each op's
+    gradient function as ``observer(op, fn, output_grads, input_grads)`` (``explain``).
     """
-    return _Walk(record, sources, leaf_sink, stop).run(targets, seeds, retain)
+    walk = _Walk(record, sources, leaf_sink, stop)
+    walk.observer = observer
+    return walk.run(targets, seeds, retain)
 
 
 class _Walk:
@@ -114,6 +117,8 @@ class _Walk:
             raise ValueError(
                 f"the gradient function of {node.type} returned {len(in_grads)} gradient(s) for {len(in_keys)} input(s)"
             )
+        if self.observer is not None:
+            self.observer(node, fn, out_grads, [g if k is not None else None for g, k in zip(in_grads, in_keys)])
         grads, wanted = self.grads, self.wanted
         for i, k in enumerate(in_keys):
             g = in_grads[i]
