@@ -706,3 +706,17 @@ def test_numpy_errors():
         tnp.max(numpy.ones(3), where=numpy.array([True, False, True]))
     with pytest.raises(ZeroDivisionError):
         tnp.average(numpy.ones(2), weights=numpy.array([1.0, -1.0]))
+
+
+@pytest.mark.parametrize("name,fn,arrays", DIFF, ids=_ids(DIFF))
+def test_forward_mode_and_second_derivatives(name, fn, arrays):
+    if any(numpy.isnan(a).any() for a in arrays):
+        pytest.skip("NaN inputs have no derivative to compare")
+    reference = [numpy.asarray(o) for o in _outputs(_call(numpy, fn, arrays))]
+    rng = numpy.random.default_rng(len(name) + 1)
+    weights = [tg.constant(rng.standard_normal(o.shape)) for o in reference]
+
+    def projected(*xs):
+        return _projection(_outputs(_call(tnp, fn, list(xs))), weights, tnp)
+
+    tg.check_grads(projected, [tg.constant(a) for a in arrays], modes=("fwd", "rev"), order=2, rtol=1e-4, atol=1e-5)
