@@ -5,9 +5,9 @@ from __future__ import annotations
 from . import nest
 from .engine.backward import backward
 from .engine.state import ALL
-from .engine.tensor import Tensor, convert_to_tensor
+from .engine.tensor import convert_to_tensor
 from .ops.array_ops import ones_like, zeros_like
-from .tape import UnconnectedGradients, _unconnected
+from .tape import UnconnectedGradients, _unconnected, flatten_targets_and_sources
 
 
 def gradients(ys, xs, grad_ys=None, stop_gradients=None, unconnected_gradients="none", name=None) -> list:
@@ -20,11 +20,7 @@ def gradients(ys, xs, grad_ys=None, stop_gradients=None, unconnected_gradients="
     an enclosing tape can differentiate them again.
     """
     unconnected = _unconnected(unconnected_gradients)
-    ys = [convert_to_tensor(y) for y in nest.flatten(ys)]
-    xs = nest.flatten(xs)
-    for x in xs:
-        if not isinstance(x, Tensor):
-            raise TypeError(f"gradients: xs must be tensors, got {type(x).__name__}")
+    ys, xs = flatten_targets_and_sources(ys, xs, "gradients")
     if grad_ys is None:
         weights = [None] * len(ys)
     else:

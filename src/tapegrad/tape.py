@@ -102,11 +102,7 @@ class GradientTape:
         or zeros with ``unconnected_gradients=tg.UnconnectedGradients.ZERO``.
         """
         unconnected = _unconnected(unconnected_gradients)
-        targets = [convert_to_tensor(t) for t in nest.flatten(target)]
-        flat_sources = nest.flatten(sources)
-        for s in flat_sources:
-            if not isinstance(s, Tensor):
-                raise ValueError(f"GradientTape.gradient: sources must be tensors or variables, got {type(s).__name__}")
+        targets, flat_sources = flatten_targets_and_sources(target, sources, "GradientTape.gradient")
         seeds = _seeds(targets, output_gradients)
         floating = [is_floating(s.dtype) for s in flat_sources]
         for s, ok in zip(flat_sources, floating):
@@ -216,6 +212,16 @@ class GradientTape:
 
     def __repr__(self) -> str:
         return f"<tg.GradientTape persistent={self._persistent} watched={len(self._record.watched)}>"
+
+
+def flatten_targets_and_sources(target, sources, who: str):
+    """Targets as a flat list of tensors and sources as a flat list, checked to be tensors."""
+    targets = [convert_to_tensor(t) for t in nest.flatten(target)]
+    flat_sources = nest.flatten(sources)
+    for s in flat_sources:
+        if not isinstance(s, Tensor):
+            raise TypeError(f"{who}: sources must be tensors or variables, got {type(s).__name__}")
+    return targets, flat_sources
 
 
 def broadcast_rows(row, batch: int, shape: tuple):
