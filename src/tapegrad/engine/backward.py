@@ -106,10 +106,14 @@ class _Walk:
         fn = node.op_def.gradient or gradient_function(node.type)
         if fn is None:
             return
-        if node.versions is not None or any(t._version for t in node.inputs):
+        if node.versions is not None:
             _check_versions(node)
-        in_keys = self.in_keys[node]
-        node.needs_input_grad = tuple(k is not None for k in in_keys)
+        else:
+            for t in node.inputs:
+                if t._version:
+                    _check_versions(node)
+                    break
+        in_keys, node.needs_input_grad = self.in_keys[node]
         in_grads = fn(node, *out_grads)
         if type(in_grads) not in (list, tuple):
             in_grads = (in_grads,)
@@ -137,6 +141,10 @@ class _Walk:
     def _output_grads(self, node):
         """The complete gradients of ``node``'s outputs (zeros for unreached ones), or None."""
         grads, wanted = self.grads, self.wanted
+        if len(node.values) == 1 and node.hooks is None:  # the common case, kept short
+            k = (node, 0)
+            g = grads.get(k) if k in wanted else grads.pop(k, None)
+            return None if g is None or k in self.stop else (g,)
         out = []
         for i in range(len(node.values)):
             k = (node, i)
@@ -188,8 +196,9 @@ class _Walk:
                     stack.pop()
                     order.append(node)
                     keys = [self._input_key(t) for t in node.inputs]
-                    self.in_keys[node] = keys
-                    needed[node] = keys.count(None) < len(keys)
+                    needs = tuple(k is not None for k in keys)
+                    self.in_keys[node] = keys, needs
+                    needed[node] = True in needs
         return order
 
 
