@@ -176,24 +176,27 @@ def mlp_rows(repeats: int):
     ]
 
 
-def median_seconds(fn, arg, repeats: int) -> float:
-    fn(arg)
-    times = []
+def median_seconds(rows, arg, repeats: int) -> dict:
+    """Median seconds of each row's function, the rows run in turn (so drifts in machine
+    speed affect them alike)."""
+    times = {name: [] for name, _, _ in rows}
+    for _, fn, _ in rows:
+        fn(arg)  # warm up (and trace, for tg.function)
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn(arg)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, fn, _ in rows:
+            start = time.perf_counter()
+            fn(arg)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def report(title: str, unit: str, scale: float, rows, arg, repeats: int) -> None:
-    results = {}
+    medians = median_seconds(rows, arg, repeats)
     print(f"\n{title}")
     print(f"{'workload':40s} {unit:>8s} {'ratio':>7s}")
-    for name, fn, base in rows:
-        value = median_seconds(fn, arg, repeats) * scale
-        results[name] = value
-        ratio = f"{value / results[base]:6.2f}x" if base else ""
+    for name, _, base in rows:
+        value = medians[name] * scale
+        ratio = f"{medians[name] / medians[base]:6.2f}x" if base else ""
         print(f"{name:40s} {value:8.2f} {ratio:>7s}")
 
 
