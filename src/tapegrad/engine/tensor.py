@@ -142,10 +142,23 @@ def infer_array(value, dtype=None, copy=True):
     """An array for ``value``; Python floats become float32, ints int64 (TF rules).
 
     ``copy=False`` lets a NumPy array of the right dtype through without copying.
+    Values that are not numbers (strings, objects, ragged lists) raise ``TypeError``
+    or ``ValueError`` saying what could not be converted.
     """
     if isinstance(value, Tensor):
         value = value._value
         return value if dtype is None else value.astype(dtype)
+    try:
+        array = _to_array(value, dtype, copy)
+    except (ValueError, TypeError) as e:
+        hint = " (nested lists of different lengths?)" if "inhomogeneous" in str(e) else ""
+        raise type(e)(f"cannot convert {type(value).__name__} to a tensor: {e}{hint}") from None
+    if array.dtype.kind in "OUSV":
+        raise TypeError(f"cannot convert {type(value).__name__} to a tensor: dtype {array.dtype} is not numeric")
+    return array
+
+
+def _to_array(value, dtype, copy: bool):
     convert = backend.array_copy if copy else backend.asarray
     if isinstance(value, backend.ndarray) or _is_numpy_scalar(value):
         return convert(value, dtype)
@@ -164,11 +177,11 @@ def _is_numpy_scalar(value) -> bool:
 
 def _check_python_value(value) -> None:
     if value is None:
-        raise TypeError("cannot convert None to a tensor")
+        raise TypeError("None is not a number")
     if isinstance(value, str | bytes):
-        raise TypeError(f"cannot convert the string {value!r} to a tensor")
+        raise TypeError(f"the string {value!r} is not a number")
     if not isinstance(value, (*_PYTHON_SCALARS, list, tuple, numbers.Number)) and not hasattr(value, "__array__"):
-        raise TypeError(f"cannot convert a {type(value).__name__} to a tensor")
+        raise TypeError("it is neither a number, a sequence nor an array")
 
 
 def convert_to_tensor(value, dtype=None) -> Tensor:
@@ -184,13 +197,7 @@ def convert_to_tensor(value, dtype=None) -> Tensor:
         from ..ops.array_ops import stack
 
         return stack([convert_to_tensor(v, dtype) for v in value])
-    try:
-        array = infer_array(value, dtype, copy=False)
-    except (ValueError, TypeError) as e:
-        raise type(e)(f"cannot convert {type(value).__name__} to a tensor: {e}") from None
-    if array.dtype.kind in "OUSV":
-        raise TypeError(f"cannot convert {type(value).__name__} to a tensor of dtype {array.dtype}")
-    return make_tensor(array)
+    return make_tensor(infer_array(value, dtype, copy=False))
 
 
 def _contains_tensor(value) -> bool:
