@@ -36,11 +36,11 @@ class ForwardAccumulator:
             set_tangent(p, self._acc, t)
 
     def __enter__(self) -> ForwardAccumulator:
-        _state.state.forward = (*_state.state.forward, self._acc)
+        _state.set_forward((*_state.state.forward, self._acc))
         return self
 
     def __exit__(self, *exc) -> bool:
-        _state.state.forward = tuple(a for a in _state.state.forward if a is not self._acc)
+        _state.set_forward(tuple(a for a in _state.state.forward if a is not self._acc))
         return False
 
     def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):

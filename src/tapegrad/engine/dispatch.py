@@ -122,7 +122,13 @@ def apply(op, inputs: tuple, attrs: dict):
             inputs = convert_inputs(inputs)
             break
     try:
-        out = op.kernel(*[t._value for t in inputs], **attrs)
+        n = len(inputs)
+        if n == 1:
+            out = op.kernel(inputs[0]._value, **attrs)
+        elif n == 2:
+            out = op.kernel(inputs[0]._value, inputs[1]._value, **attrs)
+        else:
+            out = op.kernel(*[t._value for t in inputs], **attrs)
     except Exception as e:
         raise op_error(op.type, inputs, e) from None
     tapes = ()
@@ -138,21 +144,25 @@ def apply(op, inputs: tuple, attrs: dict):
         values = tuple(v if type(v) is _ndarray else _asarray(v) for v in out)
         node = _record(op, inputs, attrs, values, tapes) if tapes else None
         outputs = tuple(make_tensor(v, node, i) for i, v in enumerate(values))
-        if state.forward and op.differentiable:
-            push_tangents(op, inputs, attrs, values, node, outputs)
-        if state.graph is not None:
-            state.graph.add(op, inputs, attrs, outputs, multiple=True)
+        if state.observed:
+            _observe(op, inputs, attrs, values, node, outputs, True)
         return outputs
     if type(out) is not _ndarray:
         out = _asarray(out)
     t = _new(Tensor)
     t._value = out
     t._node = _record(op, inputs, attrs, (out,), tapes) if tapes else None
-    if state.forward and op.differentiable:
-        push_tangents(op, inputs, attrs, (out,), t._node, (t,))
-    if state.graph is not None:
-        state.graph.add(op, inputs, attrs, (t,))
+    if state.observed:
+        _observe(op, inputs, attrs, (out,), t._node, (t,), False)
     return t
+
+
+def _observe(op, inputs, attrs, values, node, outputs, multiple: bool) -> None:
+    """Forward-mode accumulators and a tracing tg.function see every op."""
+    if state.forward and op.differentiable:
+        push_tangents(op, inputs, attrs, values, node, outputs)
+    if state.graph is not None:
+        state.graph.add(op, inputs, attrs, outputs, multiple)
 
 
 def _record(op, inputs, attrs, values, tapes) -> Node:

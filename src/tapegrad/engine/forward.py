@@ -9,7 +9,7 @@ accumulators can differentiate them again (Hessian-vector products either way).
 from __future__ import annotations
 
 from .node import Node
-from .state import TapeRecord, pop, push, state
+from .state import TapeRecord, pop, push, set_forward, state
 from .tensor import make_tensor
 
 
@@ -44,11 +44,11 @@ def push_tangents(op_def, inputs, attrs, values, node, outputs) -> None:
         if node is None:
             node = Node(op_def, inputs, attrs, values, ())
         active = state.forward
-        state.forward = tuple(a for a in active if a is not acc)  # its own rule is not traced by it
+        set_forward(tuple(a for a in active if a is not acc))  # its own rule is not traced by it
         try:
             out_tangents = _jvp(node, tangents)
         finally:
-            state.forward = active
+            set_forward(active)
         out_tangents = [ty if y._value.dtype.kind in "fc" else None for y, ty in zip(outputs, out_tangents)]
         node.out_tangents = {**(node.out_tangents or {}), acc: out_tangents}
         for y, ty in zip(outputs, out_tangents):

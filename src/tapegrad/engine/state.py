@@ -71,8 +71,9 @@ class _State(threading.local):
     active: tuple = ()  # the records in ``stack`` that are recording now
     variable_reads = None  # a list collecting variables read while grad is off (custom_gradient)
     anomaly = False  # detect_anomaly: remember where ops were created, check gradients for NaN
-    forward: tuple = ()  # active forward-mode accumulators
-    graph = None  # the graph being traced by tg.function, if any
+    forward: tuple = ()  # active forward-mode accumulators (set with set_forward)
+    graph = None  # the graph being traced by tg.function, if any (set with set_graph)
+    observed = False  # forward or graph: every op must be shown to them
 
 
 state = _State()
@@ -93,3 +94,15 @@ def pop(record: TapeRecord) -> None:
     record.recording = False
     state.stack = tuple(r for r in state.stack if r is not record)
     refresh_active()
+
+
+def set_forward(accumulators: tuple) -> None:
+    """Make ``accumulators`` the active forward-mode accumulators of this thread."""
+    state.forward = accumulators
+    state.observed = bool(accumulators) or state.graph is not None
+
+
+def set_graph(graph) -> None:
+    """Make ``graph`` the graph this thread traces into (None: not tracing)."""
+    state.graph = graph
+    state.observed = bool(state.forward) or graph is not None

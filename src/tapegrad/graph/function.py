@@ -212,13 +212,13 @@ class Function:
         for i in positions:
             record.watched[id(traced[i])] = traced[i]
         previous = _state.state.graph
-        _state.state.graph = graph
+        _state.set_graph(graph)
         _state.push(record)
         try:
             result = self.python_function(*t_args, **t_kwargs)
         finally:
             _state.pop(record)
-            _state.state.graph = previous
+            _state.set_graph(previous)
         outputs = [convert_to_tensor(o) for o in nest.flatten(result)]
         graph.finish(outputs)
         return ConcreteFunction(graph, result, positions)
