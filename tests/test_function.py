@@ -234,3 +234,51 @@ def test_graph_pictures():
 
     dot = tg.utils.to_dot(f.get_concrete_function(tg.constant([1.0])))
     assert 'label="Tanh"' in dot and "output 0" in dot
+
+
+def test_custom_gradients_inside_a_function_hold_when_differentiated_from_outside():
+    @tg.custom_gradient
+    def clip_backward(x):
+        return tg.identity(x), lambda dy: tg.clip_by_value(dy, -0.5, 0.5)
+
+    class Twice(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2.0
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 10.0  # deliberately not 2: the rule must be the one used
+
+    f = tg.function(lambda x: tg.reduce_sum(clip_backward(x) * 3.0) + tg.reduce_sum(Twice.apply(x)))
+    x = tg.constant([1.0, 2.0])
+    with tg.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [10.5, 10.5])
+
+
+def test_the_callers_grad_mode_does_not_change_what_is_traced():
+    f = tg.function(lambda x: x * x)
+    x = tg.constant(3.0)
+    with tg.no_grad():
+        f(x)  # traced here
+    with tg.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    assert float(tape.gradient(y, x)) == 6.0
+
+
+def test_a_function_without_gradient_for_an_op_raises_only_when_asked():
+    @tg.primitive("TestNoGradInFunction")
+    def twice(x):
+        return x * 2
+
+    f = tg.function(lambda x: twice(x) + 1.0)
+    x = tg.constant(1.0)
+    assert float(f(x)) == 3.0
+    with tg.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    with pytest.raises(LookupError, match="TestNoGradInFunction"):
+        tape.gradient(y, x)

@@ -10,6 +10,7 @@ from ..engine import state as _state
 from ..engine.dispatch import apply, record
 from ..engine.registry import OpDef
 from ..engine.tensor import Tensor, convert_to_tensor, make_tensor
+from ..grad_mode import set_grad_enabled
 from .compile import compile_graph
 from .graph import Graph
 from .optimize import optimize
@@ -96,10 +97,24 @@ class ConcreteFunction:
     # -- differentiating a call from outside ------------------------------------------
     def _gradient(self, op, *grads):
         """Gradients for the inputs and variables of one call, by the compiled gradient function."""
-        if self._backward is None:
-            self._backward = function(self._backward_python, name=f"{self.graph.name}_grad")
         n = len(self.graph.inputs)
+        if self.graph.grad_outputs is not None or self.graph.grad_error is not None:
+            if self._backward is None:
+                self._backward = self._traced_backward()
+            dys = [g for g, s in zip(grads, self.graph.outputs) if s.dtype.kind in "fc"]
+            return list(self._backward._call_flat([*op.inputs[:n], *dys]))
+        if self._backward is None:  # a graph without a traced gradient (itself a gradient): replay it
+            self._backward = function(self._backward_python, name=f"{self.graph.name}_grad")
         return list(self._backward(list(op.inputs[:n]), list(grads)))
+
+    def _traced_backward(self) -> ConcreteFunction:
+        """The gradient graph traced with the function, compiled without its side effects."""
+        g = self.graph
+        if g.grad_error is not None:
+            raise g.grad_error
+        view = g.view(g.inputs + g.grad_inputs, g.grad_outputs, effects=False)
+        view.name = f"{g.name}_grad"
+        return ConcreteFunction(view, list(view.outputs), None)
 
     def _backward_python(self, inputs, output_grads):
         from ..tape import GradientTape
@@ -112,6 +127,33 @@ class ConcreteFunction:
         grads = tape.gradient(outputs, list(inputs) + list(variables), output_gradients=output_grads,
                               unconnected_gradients="zero")  # fmt: skip
         return grads
+
+
+def _trace_gradient(graph: Graph, record, inputs: list, outputs: list) -> None:
+    """Trace, into ``graph``, the gradient of the outputs with respect to inputs and variables.
+
+    It is built now, from the ops just recorded, so that custom gradients and
+    ``autograd.Function``s keep their rules when a call is differentiated from outside.
+    A failure is kept and raised only if that gradient is ever asked for.
+    """
+    from ..engine.backward import backward
+    from ..ops.array_ops import zeros_like
+
+    floating = [o for o in outputs if o.dtype.kind in "fc"]
+    sources = list(inputs) + list(graph.variables)
+    if not floating or not sources:
+        return
+    seeds = []
+    for o in floating:
+        seed = make_tensor(backend.xp.zeros_like(o._value))
+        graph.placeholder(seed, gradient=True)
+        seeds.append(seed)
+    try:
+        grads = backward(record, floating, seeds, sources, retain=True)
+        grads = [zeros_like(s) if g is None else g for s, g in zip(sources, grads)]
+        graph.grad_outputs = [graph.symbol_of(g) for g in grads]
+    except Exception as e:  # kept, and raised when the gradient is asked for
+        graph.grad_error = e
 
 
 def replay(graph: Graph, inputs) -> list:
@@ -208,18 +250,20 @@ class Function:
             else:
                 traced.append(leaf)
         t_args, t_kwargs = nest.pack_as((args, kwargs), traced)
-        record = _state.TapeRecord(watch_variables=True)  # records every op, for tg.gradients
+        record = _state.TapeRecord(watch_variables=True)  # records every op, for gradients
         for i in positions:
             record.watched[id(traced[i])] = traced[i]
         previous = _state.state.graph
         _state.set_graph(graph)
         _state.push(record)
         try:
-            result = self.python_function(*t_args, **t_kwargs)
+            with set_grad_enabled(True):  # what is traced does not depend on the caller's grad mode
+                result = self.python_function(*t_args, **t_kwargs)
+                outputs = [convert_to_tensor(o) for o in nest.flatten(result)]
+                _trace_gradient(graph, record, [traced[i] for i in positions], outputs)
         finally:
             _state.pop(record)
             _state.set_graph(previous)
-        outputs = [convert_to_tensor(o) for o in nest.flatten(result)]
         graph.finish(outputs)
         return ConcreteFunction(graph, result, positions)
 

@@ -72,6 +72,12 @@ class Graph:
         self.inputs: list[Symbol] = []
         self.outputs: list = []
         self.variables: list = []  # every variable read or written, in order of first use
+        self.effects = True  # whether variable assignments are part of this graph
+        # The gradient, traced with the function: given grad_inputs (one per floating output),
+        # grad_outputs are the gradients for each input and then each variable.
+        self.grad_inputs: list = []
+        self.grad_outputs: list | None = None
+        self.grad_error: Exception | None = None
         self._symbols: dict = {}  # id(tensor) -> Symbol, while tracing
         self._keep: list = []  # the traced tensors, so their ids stay unique
         self._reads: dict = {}  # id(variable) -> its current ReadVariableOp symbol
@@ -88,11 +94,19 @@ class Graph:
         self.operations.append(op)
         return op
 
-    def placeholder(self, tensor) -> Symbol:
+    def placeholder(self, tensor, gradient: bool = False) -> Symbol:
+        """A new input bound to ``tensor``: a function argument, or an output's gradient."""
         (symbol,) = self._new_op(PLACEHOLDER, (), {}, (tensor._value,)).outputs
-        self.inputs.append(symbol)
+        (self.grad_inputs if gradient else self.inputs).append(symbol)
         self.bind(tensor, symbol)
         return symbol
+
+    def view(self, inputs, outputs, effects: bool) -> Graph:
+        """The same ops seen as a function of other inputs and outputs (optimise it to prune)."""
+        g = Graph(self.name)
+        g.operations, g.inputs, g.outputs = self.operations, list(inputs), list(outputs)
+        g.variables, g.effects = self.variables, effects
+        return g
 
     def bind(self, tensor, symbol: Symbol) -> None:
         self._symbols[id(tensor)] = symbol

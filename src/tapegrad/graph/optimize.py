@@ -49,7 +49,7 @@ def optimize(graph: Graph) -> Graph:
 def _copy(graph: Graph) -> Graph:
     """A copy sharing no op or symbol with ``graph`` (attribute values are shared)."""
     g = Graph(graph.name)
-    g.variables = list(graph.variables)
+    g.variables, g.effects = list(graph.variables), graph.effects
     symbols: dict = {}
     for op in graph.operations:
         new = GraphOp(op.type, op.name, op.op_def, [symbols[id(s)] for s in op.inputs], op.attrs, op.multiple)
@@ -192,10 +192,10 @@ def _hashable(value):
 
 
 def _live(g: Graph) -> list:
-    """Ops that an output or a side effect needs, in their original order."""
-    needed = {id(s.op) for s in g.outputs}
+    """The inputs, and the ops an output or (if kept) a side effect needs, in their original order."""
+    needed = {id(s.op) for s in g.outputs} | {id(s.op) for s in g.inputs}
     for op in reversed(g.operations):
-        if op.type in ("AssignVariableOp", "Placeholder") or id(op) in needed:
+        if (op.type == "AssignVariableOp" and g.effects) or id(op) in needed:
             needed.add(id(op))
             needed.update(id(s.op) for s in op.inputs)
     return [op for op in g.operations if id(op) in needed]
