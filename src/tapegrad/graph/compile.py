@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import weakref
 
 from .. import backend
 from .graph import Graph
@@ -105,4 +106,6 @@ def compile_graph(graph: Graph):
     filename = f"<tg.function {graph.name} #{next(_serial)}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), namespace)
-    return namespace["run"], source
+    run = namespace.pop("run")  # (no cycle through its globals: freed as soon as it is dropped)
+    weakref.finalize(run, linecache.cache.pop, filename, None)  # its source, for tracebacks, goes with it
+    return run, source

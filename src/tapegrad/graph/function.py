@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import functools
+import inspect
+import threading
+import weakref
 
 from .. import backend, nest
 from ..dtypes import as_dtype
@@ -174,13 +179,23 @@ def replay(graph: Graph, inputs) -> list:
 
 
 class Function:
-    """A Python function compiled to graphs: one per input signature, traced on first use."""
+    """A Python function compiled to graphs: one per input signature, traced on first use.
+
+    The traced functions are kept in a least-recently-used cache of at most
+    ``MAX_CONCRETE_FUNCTIONS`` (64) signatures: calling with ever new Python values
+    (each a new signature) retraces, but memory stays bounded. A Function may be called
+    from several threads at once; a signature is traced once, by the first thread to
+    need it, while the others wait for that trace.
+    """
+
+    MAX_CONCRETE_FUNCTIONS = 64
 
     def __init__(self, python_function, input_signature=None, name: str | None = None):
         self.python_function = python_function
         self.input_signature = None if input_signature is None else list(input_signature)
         self.name = name or getattr(python_function, "__name__", "function")
-        self._cache: dict = {}
+        self._cache: collections.OrderedDict = collections.OrderedDict()  # signature -> ConcreteFunction
+        self._lock = threading.RLock()  # held while tracing (the same thread may trace again inside)
         self._tracing_count = 0
         functools.update_wrapper(self, python_function)
 
@@ -193,17 +208,55 @@ class Function:
         return concrete._call_flat(inputs)
 
     def __get__(self, instance, owner):
+        """``instance.method``: the instance's own Function (traced for it, kept while it lives)."""
         if instance is None:
             return self
         bound = self.__dict__.setdefault("_bound", {})
         key = id(instance)
-        if key not in bound:
-            bound[key] = Function(self.python_function.__get__(instance, owner), self.input_signature, self.name)
-        return bound[key]
+        entry = bound.get(key)
+        if entry is None or entry[0]() is not instance:
+            with self._lock:  # one Function per instance, also when threads bind it at once
+                entry = bound.get(key)
+                if entry is None or entry[0]() is not instance:
+                    entry = bound[key] = self._bind(instance, owner, bound, key)
+        return entry[1] if entry[2] else _BoundFunction(entry[1], instance)
+
+    def _bind(self, instance, owner, bound: dict, key: int) -> tuple:
+        """``(ref, function, strong)``: a Function of the method that refers to ``instance`` weakly where it can,
+        so that this cache keeps neither a dropped instance nor its variables alive."""
+
+        def forget(ref):
+            if bound.get(key, (None,))[0] is ref:
+                del bound[key]
+
+        method = self.python_function
+        try:
+            ref = weakref.ref(instance, forget)
+        except TypeError:  # no weak references (__slots__ without __weakref__): kept for good
+            fn = Function(method.__get__(instance, owner), self.input_signature, self.name)
+            return (lambda: instance), fn, True
+
+        def call(*args, **kwargs):
+            return method(ref(), *args, **kwargs)
+
+        functools.update_wrapper(call, method)
+        del call.__wrapped__  # (it would hold nothing of the instance, but would show ``self`` in the signature)
+        with contextlib.suppress(TypeError, ValueError):
+            call.__signature__ = inspect.signature(method.__get__(instance, owner))
+        return ref, Function(call, self.input_signature, self.name), False
 
     def experimental_get_tracing_count(self) -> int:
         """How many times the Python function has been traced."""
         return self._tracing_count
+
+    def __getstate__(self) -> dict:  # (copy.deepcopy: a lock is not copied, but made anew)
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
     def _as_input(self, value, index):
         if isinstance(value, Tensor):
@@ -230,10 +283,19 @@ class Function:
         """The traced function for these arguments (tracing it if needed)."""
         self._check_signature(args, kwargs)
         key = _signature(args, kwargs)
-        concrete = self._cache.get(key)
-        if concrete is None:
-            concrete = self._trace(args, kwargs)
-            self._cache[key] = concrete
+        cache = self._cache
+        concrete = cache.get(key)
+        if concrete is not None:
+            with contextlib.suppress(KeyError):  # (evicted by another thread meanwhile)
+                cache.move_to_end(key)
+            return concrete
+        with self._lock:
+            concrete = cache.get(key)  # traced by another thread while this one waited
+            if concrete is None:
+                concrete = self._trace(args, kwargs)
+                cache[key] = concrete
+                while len(cache) > self.MAX_CONCRETE_FUNCTIONS:
+                    cache.popitem(last=False)
         return concrete
 
     def _trace(self, args, kwargs) -> ConcreteFunction:
@@ -269,6 +331,38 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<tg.function {self.name} traces={self._tracing_count}>"
+
+
+class _BoundFunction:
+    # A ``tg.function`` method of one instance: calls (and attributes) go to the instance's
+    # Function; holding the instance here keeps it alive as long as this object is.
+
+    __slots__ = ("__self__", "_function")
+
+    def __init__(self, function: Function, instance):
+        self._function = function
+        self.__self__ = instance
+
+    def __call__(self, *args, **kwargs):
+        return self._function(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        if name == "_function":  # (not set yet: being copied)
+            raise AttributeError(name)
+        return getattr(self._function, name)
+
+    @property
+    def __doc__(self):
+        return self._function.__doc__
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _BoundFunction) and other._function is self._function
+
+    def __hash__(self) -> int:
+        return hash(self._function)
+
+    def __repr__(self) -> str:
+        return repr(self._function)
 
 
 def function(func=None, input_signature=None, name: str | None = None, **unused):

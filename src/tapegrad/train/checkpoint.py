@@ -304,6 +304,12 @@ def _checkpoint_counter(metadata: dict, path: str) -> int:
     return int(counter)
 
 
+def _file_identity(path: str) -> tuple:
+    """What tells one file at ``path`` from another later renamed onto it."""
+    st = os.stat(path)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def _fsync_directory(directory: str) -> None:
     """Make a rename in ``directory`` durable, where the platform allows it."""
     try:
@@ -553,12 +559,21 @@ class CheckpointReader:
 
     The header is read and checked when the reader is made; ``get_tensor`` reads one
     tensor from the file each call. Any safetensors file can be read, tapegrad's or not.
+    A reader reads one file: once a newer checkpoint has replaced it at its path
+    (``Checkpoint.write`` to the same path), ``get_tensor`` raises ValueError rather than
+    mix the values of two checkpoints; make a new reader to read the newer one.
     """
 
     def __init__(self, path):
         self._path = _resolve(path)
-        with _opened(self._path) as f:
-            self._metadata, self._specs = _read_header(f, self._path)
+        for _ in range(10):  # the header and the identity of one file, should a writer replace it meanwhile
+            self._identity = _file_identity(self._path)
+            with _opened(self._path) as f:
+                self._metadata, self._specs = _read_header(f, self._path)
+            if _file_identity(self._path) == self._identity:
+                break
+        else:
+            raise ValueError(f"{self._path!r} was replaced again and again while its header was read")
 
     @property
     def path(self) -> str:
@@ -588,6 +603,11 @@ class CheckpointReader:
             if name not in set(f.keys()):
                 raise ValueError(f"{self._path!r} changed since it was opened: {name!r} is gone")
             array = np.array(f.get_tensor(name), copy=True)
+        if _file_identity(self._path) != self._identity:  # (the file read was this one only if it is still there)
+            raise ValueError(
+                f"{self._path!r} changed since it was opened: another file (a newer checkpoint?) replaced it; "
+                "read it with a new tg.train.load_checkpoint"
+            )
         shape, dtype = self._specs[name]
         if array.shape != shape or array.dtype != dtype:
             raise ValueError(f"{self._path!r} changed since it was opened: {name!r} is now {array.shape} {array.dtype}")
