@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 DEMO_STAMP := $(VENV)/.installed-examples
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench fuzz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP)
 format: $(STAMP)
 	$(PY) -m ruff check --fix src tests bench examples
 	$(PY) -m ruff format src tests bench examples
+
+# property-based fuzzing: FUZZ_EXAMPLES random programs (default 10000) over the op registry
+fuzz: $(STAMP)
+	$(PY) tests/run_fuzz.py --examples $${FUZZ_EXAMPLES:-10000}
 
 bench: $(STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) bench/bench.py

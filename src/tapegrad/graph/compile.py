@@ -34,13 +34,23 @@ _FRESH = set(_UFUNCS) | {"BatchMatMulV2", "SelectV2", "Relu", "Sum", "Mean", "So
 
 
 def _last_uses(graph: Graph) -> dict:
-    """For each symbol, the index of the last op reading it (outputs: never released)."""
+    """For each symbol, the index of the last op reading its array (outputs: never released).
+
+    An op outside ``_FRESH`` may return a view of its inputs (Reshape, BroadcastTo,
+    StridedSlice, ...), so its inputs' arrays live as long as its outputs are read.
+    """
     last: dict = {}
+    end = len(graph.operations)
     for n, op in enumerate(graph.operations):
         for s in op.inputs:
             last[id(s)] = n
     for s in graph.outputs:
-        last[id(s)] = len(graph.operations)
+        last[id(s)] = end
+    for op in reversed(graph.operations):
+        if op.type not in _FRESH:
+            reach = max((last.get(id(s), -1) for s in op.outputs), default=-1)
+            for s in op.inputs:
+                last[id(s)] = max(last.get(id(s), -1), reach)
     return last
 
 

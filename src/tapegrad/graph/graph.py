@@ -79,6 +79,7 @@ class Graph:
         self.grad_outputs: list | None = None
         self.grad_error: Exception | None = None
         self._symbols: dict = {}  # id(tensor) -> Symbol, while tracing
+        self._outputs_of: dict = {}  # (id(recorded op), index) -> Symbol: op.outputs rebuilt by gradients
         self._keep: list = []  # the traced tensors, so their ids stay unique
         self._reads: dict = {}  # id(variable) -> its current ReadVariableOp symbol
         self._names = itertools.count()
@@ -111,12 +112,19 @@ class Graph:
     def bind(self, tensor, symbol: Symbol) -> None:
         self._symbols[id(tensor)] = symbol
         self._keep.append(tensor)
+        if tensor._node is not None:
+            self._outputs_of.setdefault((id(tensor._node), tensor._index), symbol)
 
     def symbol_of(self, tensor) -> Symbol:
         """The symbol for an op input: traced, a variable read, or a captured constant."""
         symbol = self._symbols.get(id(tensor))
         if symbol is not None:
             return symbol
+        if tensor._node is not None:  # a recorded op's output, rebuilt as op.outputs by a gradient
+            symbol = self._outputs_of.get((id(tensor._node), tensor._index))
+            if symbol is not None:
+                self.bind(tensor, symbol)
+                return symbol
         if getattr(tensor, "_is_variable", False):
             symbol = self._reads.get(id(tensor))
             if symbol is None:
@@ -151,7 +159,7 @@ class Graph:
 
     def finish(self, outputs) -> None:
         self.outputs = [self.symbol_of(t) for t in outputs]
-        self._symbols, self._keep, self._reads = {}, [], {}
+        self._symbols, self._keep, self._reads, self._outputs_of = {}, [], {}, {}
 
     # -- reading --------------------------------------------------------------------
     def __str__(self) -> str:

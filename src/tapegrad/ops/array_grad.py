@@ -162,4 +162,5 @@ def _set_item_grad(op, grad):
 
 @RegisterGradient("StridedSliceGrad")
 def _scatter_grad(op, grad):
-    return _getitem(grad, key=op.get_attr("key"))  # the key is already normalised
+    # the key is already normalised; the values may have broadcast into the selected entries
+    return unbroadcast(_getitem(grad, key=op.get_attr("key")), op.inputs[0])

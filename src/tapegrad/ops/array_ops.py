@@ -385,6 +385,9 @@ def _pad(x, paddings=(), constant_values=0):
                                  Sample(randn(2), paddings=((1, 1),), mode="REFLECT"),
                                  Sample(randn(1, 3), paddings=((1, 0), (1, 2)), mode="SYMMETRIC")])  # fmt: skip
 def _mirror_pad(x, paddings=(), mode="REFLECT"):
+    limit = 1 if mode == "REFLECT" else 0  # NumPy mirrors wider pads again and again; the gradient does not
+    if any(max(lo, hi) > n - limit for (lo, hi), n in zip(paddings, x.shape)):
+        raise ValueError(f"MirrorPad: {mode} paddings {paddings} are too wide for input shape {list(x.shape)}")
     return xp.pad(x, paddings, mode=mode.lower())
 
 

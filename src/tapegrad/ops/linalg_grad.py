@@ -81,8 +81,13 @@ def _einsum_grad(op, grad):
         computed = "".join(c for c in labels if c in available)
         equation = ",".join(sources) + "->" + computed
         g = grad if equation == f"{out}->{out}" else _einsum(*tensors, equation=equation)
-        if len(computed) != len(labels):
-            g = reshape(g, tuple(n if c in available else 1 for c, n in zip(labels, x.shape)))
+        dims = [n for c, n in zip(labels, x.shape) if c in available]
+        wide = tuple(i for i, n in enumerate(dims) if n == 1 and g.shape[i] != 1)
+        if wide:  # NumPy's einsum broadcasts a label of size 1 in this operand against its size elsewhere
+            g = reduce_sum(g, axis=wide, keepdims=True)
+        if g.shape != x.shape:  # labels summed away, or of size 1 in the other operands: broadcast back
+            sizes = iter(g.shape)
+            g = reshape(g, tuple(next(sizes) if c in available else 1 for c in labels))
             g = broadcast_to(g, x.shape)
         grads.append(g)
     return grads

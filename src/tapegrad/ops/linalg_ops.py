@@ -348,6 +348,8 @@ def _diag(diagonal, num_rows=-1, num_cols=-1):
     n = diagonal.shape[-1]
     rows = n if num_rows < 0 else num_rows
     cols = n if num_cols < 0 else num_cols
+    if min(rows, cols) != n:  # the gradient reads the whole main diagonal back
+        raise ValueError(f"MatrixDiag: a diagonal of length {n} does not fit a {rows}x{cols} matrix")
     out = xp.zeros(diagonal.shape[:-1] + (rows, cols), dtype=diagonal.dtype)
     i = xp.arange(n)
     out[..., i, i] = diagonal
@@ -529,6 +531,7 @@ def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
 
 @primitive("Cholesky", samples=[Sample(_spd(3, 3)), Sample(_spd(2, 3, 3)), Sample(_spd(3, 3) + 0.3 * randn(3, 3))])
 def _cholesky(x):
+    _check_square("Cholesky", x)  # the symmetric part below would broadcast [M, 1] with [1, M]
     return xp.linalg.cholesky(0.5 * (x + xp.swapaxes(x, -1, -2)))
 
 
@@ -552,10 +555,13 @@ def cholesky_solve(chol, rhs, name=None):
     Sample(_symmetric(3, 3), compute_v=False),
 ])  # fmt: skip
 def _eigh(x, compute_v=True):
+    _check_square("SelfAdjointEigV2", x)  # the symmetric part would broadcast [M, 1] with [1, M]
     x = 0.5 * (x + xp.swapaxes(x, -1, -2))
     if not compute_v:
         return xp.linalg.eigvalsh(x)
     e, v = xp.linalg.eigh(x)
+    if not v.size:  # no eigenvector to normalise (argmax of an empty axis raises)
+        return e, v
     top = xp.argmax(xp.abs(v), axis=-2, keepdims=True)
     return e, v * xp.sign(xp.take_along_axis(v, top, axis=-2))
 

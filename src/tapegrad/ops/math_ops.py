@@ -351,6 +351,8 @@ is_inf = _predicate("IsInf", "is_inf", xp.isinf, "Whether x is infinite, element
 
 @primitive("AddN", samples=[Sample(randn(3), randn(3), randn(3)), Sample(randn(2, 2))])
 def _add_n(*inputs):
+    if any(x.shape != inputs[0].shape for x in inputs[1:]):  # the gradient passes grad to each as is
+        raise ValueError(f"AddN: all inputs need one shape, got {[x.shape for x in inputs]}")
     total = inputs[0].copy()
     for x in inputs[1:]:
         total += x
