@@ -34,18 +34,12 @@ The checkers (``check_program`` runs them all):
 
 and, along the way, that input arrays are never written to and that strided, transposed
 and broadcast inputs give the values their contiguous copies give.
-
-Known bugs outside the ops (tests/test_fuzz_regressions.py, xfail) are worked around while
-graph mode is checked, so that the fuzzer keeps finding others: ``FUZZ_WORKAROUNDS=0``
-turns that off.
 """
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import math
-import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -926,97 +920,8 @@ def _perturbed(program, float64):
     return moved
 
 
-# -- known issues, worked around so that the fuzzer keeps finding others (FUZZ_WORKAROUNDS=0: off) ---
-WORKAROUNDS = os.environ.get("FUZZ_WORKAROUNDS", "1") != "0"
-
-
-@contextlib.contextmanager
-def stale_outputs_workaround():
-    """Known issue (tests/test_fuzz_regressions.py, test_traced_gradient_reads_op_outputs_at_run_time).
-
-    While a tg.function is traced, a gradient function's ``op.outputs`` are new tensors
-    (``Node.outputs`` wraps the saved values afresh), which ``Graph.symbol_of`` does not
-    know: they become constants holding the values of the trace, and every later call
-    computes such gradients (Tanh, Sigmoid, Exp, Sqrt, Pow, Softmax, ...) from them. Here
-    the graph also maps (node, output index) to the output's symbol and looks it up.
-    """
-    if not WORKAROUNDS:
-        yield
-        return
-    from tapegrad.graph.graph import Graph
-
-    add, alias, symbol_of = Graph.add, Graph.alias, Graph.symbol_of
-
-    def remember(graph, tensors):
-        table = graph.__dict__.setdefault("_fuzz_outputs", {})
-        for t in tensors:
-            if t._node is not None and id(t) in graph._symbols:
-                table[(id(t._node), t._index)] = graph._symbols[id(t)]
-
-    def patched_add(self, op_def, inputs, attrs, outputs, multiple=False):
-        add(self, op_def, inputs, attrs, outputs, multiple)
-        remember(self, outputs)
-
-    def patched_alias(self, tensor, source):
-        alias(self, tensor, source)
-        remember(self, [tensor])
-
-    def patched_symbol_of(self, tensor):
-        if id(tensor) not in self._symbols and getattr(tensor, "_node", None) is not None:
-            symbol = self.__dict__.get("_fuzz_outputs", {}).get((id(tensor._node), tensor._index))
-            if symbol is not None:
-                self.bind(tensor, symbol)
-                return symbol
-        return symbol_of(self, tensor)
-
-    Graph.add, Graph.alias, Graph.symbol_of = patched_add, patched_alias, patched_symbol_of
-    try:
-        yield
-    finally:
-        Graph.add, Graph.alias, Graph.symbol_of = add, alias, symbol_of
-
-
-@contextlib.contextmanager
-def view_lifetimes_workaround():
-    """Known issue (tests/test_fuzz_regressions.py, test_compiled_graph_keeps_buffers_that_views_read).
-
-    The compiled graph lets an element-wise op write into a dead input's buffer, but a
-    symbol is "dead" after its last direct use: a view of it (BroadcastTo, Reshape,
-    Squeeze, ... return views) read later sees the overwritten values. Here a symbol
-    lives as long as the outputs of any op that reads it and may return a view of it.
-    """
-    if not WORKAROUNDS:
-        yield
-        return
-    from tapegrad.graph import compile as compile_module
-
-    last_uses = compile_module._last_uses
-
-    def patched(graph):
-        last = last_uses(graph)
-        for op in reversed(graph.operations):
-            if op.type in compile_module._FRESH:
-                continue
-            end = max((last.get(id(s), -1) for s in op.outputs), default=-1)
-            for s in op.inputs:
-                if last.get(id(s), -1) < end:
-                    last[id(s)] = end
-        return last
-
-    compile_module._last_uses = patched
-    try:
-        yield
-    finally:
-        compile_module._last_uses = last_uses
-
-
 def check_graph(program, float64: bool = True) -> None:
     """(c) eager against tg.function: values and gradients, on two calls with different inputs."""
-    with stale_outputs_workaround(), view_lifetimes_workaround():
-        _check_graph(program, float64)
-
-
-def _check_graph(program, float64: bool) -> None:
     if not program.weights:
         return
     rtol = 1e-9 if float64 else 2e-4
