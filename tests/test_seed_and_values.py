@@ -213,3 +213,10 @@ def test_math_namespace_mirrors_tf_math():
     np.testing.assert_allclose(tg.math.sqrt(x).numpy(), [1.0, 2.0])
     assert float(tg.math.reduce_sum(x)) == 5.0
     assert tg.math.softplus is tg.nn.softplus
+
+
+def test_add_n_promotes_like_addition_in_any_order():
+    a = tg.constant(np.array([1.0], np.float32))
+    b = tg.constant(np.array([2.0], np.float64))
+    assert tg.add_n([a, b]).dtype == tg.float64 and tg.add_n([b, a]).dtype == tg.float64
+    assert tg.add_n([a, a]).dtype == tg.float32

@@ -353,7 +353,7 @@ is_inf = _predicate("IsInf", "is_inf", xp.isinf, "Whether x is infinite, element
 def _add_n(*inputs):
     if any(x.shape != inputs[0].shape for x in inputs[1:]):  # the gradient passes grad to each as is
         raise ValueError(f"AddN: all inputs need one shape, got {[x.shape for x in inputs]}")
-    total = inputs[0].copy()
+    total = inputs[0].astype(xp.result_type(*inputs), copy=True)  # promote as x + y + ... would
     for x in inputs[1:]:
         total += x
     return total
