@@ -7,11 +7,10 @@ adjoint of a transform is the inverse transform with the swapped normalisation.
 
 from __future__ import annotations
 
-from ..backend import xp
 from ..creation import constant
 from ..engine.registry import RegisterGradient
 from . import fft_ops as f
-from .array_ops import getitem, pad, where, zeros_like
+from .array_ops import getitem, pad, reshape, where, zeros_like
 from .grad_util import unbroadcast
 
 _SWAP = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
@@ -68,11 +67,10 @@ def _irfft_grad(op, grad):
     n, axis, norm = op.get_attr("n"), op.get_attr("axis"), op.get_attr("norm")
     half = f._rfft(grad, n=n, axis=axis, norm=_SWAP[norm])
     bins = n // 2 + 1
-    weight = xp.full(bins, 2.0, dtype=grad.dtype)
-    weight[0] = 1.0
+    weight = [1.0] + [2.0] * (bins - 1)
     if n % 2 == 0:
         weight[-1] = 1.0
-    half = half * constant(weight.reshape((bins,) + (1,) * (grad.ndim - axis - 1)))
+    half = half * reshape(constant(weight, dtype=grad.dtype), (bins,) + (1,) * (grad.ndim - axis - 1))
     return _like_input(_resize(half, x.shape[axis], axis), x)
 
 
