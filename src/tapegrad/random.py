@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 
 from . import backend
+from .checks import bounded, integer, real_number
 from .dtypes import as_dtype, float32
 from .engine.tensor import make_tensor
-from .ops.array_ops import as_shape
+from .ops.array_ops import as_dims
 
 __all__ = ["set_seed", "normal", "uniform", "truncated_normal"]
 
@@ -18,45 +19,73 @@ _generator = backend.xp.random.default_rng()
 def set_seed(seed: int) -> None:
     """Make every later random op reproducible from ``seed``."""
     global _generator
+    generator = backend.xp.random.default_rng(_seed("set_seed", seed))
     with _lock:
-        _generator = backend.xp.random.default_rng(int(seed))
+        _generator = generator
+
+
+def _seed(who: str, seed) -> int | None:
+    if seed is None and who != "set_seed":
+        return None
+    seed = integer(who, "seed", seed)
+    if seed < 0:
+        raise ValueError(f"{who}: seed must be non-negative, got {seed}")
+    return seed
+
+
+def _float_dtype(who: str, dtype):
+    dtype = as_dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{who}: dtype must be a floating-point type, got {dtype}")
+    return dtype
 
 
 def _draw(seed, method: str, *args, size):
     """Samples from the per-call generator of ``seed``, or from the global one."""
     if seed is not None:
-        return getattr(backend.xp.random.default_rng(int(seed)), method)(*args, size=size)
+        return getattr(backend.xp.random.default_rng(seed), method)(*args, size=size)
     with _lock:
         return getattr(_generator, method)(*args, size=size)
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
     """Samples from a normal distribution."""
-    values = _draw(seed, "normal", float(mean), float(stddev), size=as_shape(shape))
-    return make_tensor(values.astype(as_dtype(dtype)))
+    dtype, seed = _float_dtype("normal", dtype), _seed("normal", seed)
+    mean, stddev = real_number("normal", "mean", mean), bounded("normal", "stddev", stddev, 0.0)
+    values = _draw(seed, "normal", mean, stddev, size=as_dims(shape, "normal"))
+    return make_tensor(values.astype(dtype))
 
 
 def uniform(shape, minval=0, maxval=None, dtype=float32, seed=None, name=None):
     """Samples from a uniform distribution on [minval, maxval) (maxval defaults to 1)."""
-    dtype = as_dtype(dtype)
-    shape = as_shape(shape)
+    dtype, seed = as_dtype(dtype), _seed("uniform", seed)
+    shape = as_dims(shape, "uniform")
     if dtype.kind in "iu":
         if maxval is None:
             raise ValueError("uniform: maxval must be given for integer dtypes")
-        return make_tensor(_draw(seed, "integers", int(minval), int(maxval), size=shape).astype(dtype))
-    values = _draw(seed, "uniform", float(minval), 1.0 if maxval is None else float(maxval), size=shape)
-    return make_tensor(values.astype(dtype))
+        low, high = integer("uniform", "minval", minval), integer("uniform", "maxval", maxval)
+        if low >= high:
+            raise ValueError(f"uniform: minval {low} must be less than maxval {high} for integer dtypes")
+        return make_tensor(_draw(seed, "integers", low, high, size=shape).astype(dtype))
+    if dtype.kind != "f":
+        raise TypeError(f"uniform: dtype must be a floating-point or integer type, got {dtype}")
+    low = real_number("uniform", "minval", minval)
+    high = 1.0 if maxval is None else real_number("uniform", "maxval", maxval)
+    return make_tensor(_draw(seed, "uniform", low, high, size=shape).astype(dtype))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
     """Normal samples, redrawn until they lie within two standard deviations of the mean."""
-    shape = as_shape(shape)
+    dtype, seed = _float_dtype("truncated_normal", dtype), _seed("truncated_normal", seed)
+    shape = as_dims(shape, "truncated_normal")
+    mean = real_number("truncated_normal", "mean", mean)
+    stddev = bounded("truncated_normal", "stddev", stddev, 0.0)
     values = _draw(seed, "standard_normal", size=shape)
     outside = backend.xp.abs(values) > 2
     attempt = 0
     while outside.any():
         attempt += 1
-        redraw_seed = None if seed is None else int(seed) + attempt
+        redraw_seed = None if seed is None else seed + attempt
         values[outside] = _draw(redraw_seed, "standard_normal", size=int(outside.sum()))
         outside = backend.xp.abs(values) > 2
-    return make_tensor((values * float(stddev) + float(mean)).astype(as_dtype(dtype)))
+    return make_tensor((values * stddev + mean).astype(dtype))

@@ -103,6 +103,7 @@ class GradientTape:
         """
         unconnected = _unconnected(unconnected_gradients)
         targets, flat_sources = flatten_targets_and_sources(target, sources, "GradientTape.gradient")
+        self._warn_unrecorded(targets, flat_sources, "GradientTape.gradient")
         seeds = _seeds(targets, output_gradients)
         floating = [is_floating(s.dtype) for s in flat_sources]
         for s, ok in zip(flat_sources, floating):
@@ -119,6 +120,17 @@ class GradientTape:
 
             result = [zeros_like(s) if g is None and ok else g for s, g, ok in zip(flat_sources, result, floating)]
         return nest.pack_as(sources, result)
+
+    def _warn_unrecorded(self, targets, sources, who: str) -> None:
+        """Warn about a target recorded by another tape, or by this one before ``reset()``: its gradients are None."""
+        for t in targets:
+            node = t._node
+            if node is not None and self._record not in node.tapes and not any(t is s for s in sources):
+                warnings.warn(
+                    f"{who}: the target was not recorded by this tape (it was recorded by another tape, or "
+                    "before reset()), so its gradients are None; compute the target inside this tape's `with` block",
+                    stacklevel=3,
+                )
 
     def _backward(self, targets, seeds, sources, retain=None):
         if self._used and not self._persistent:
@@ -146,7 +158,8 @@ class GradientTape:
         from .ops.array_ops import reshape, stack
 
         target = convert_to_tensor(target)
-        flat_sources = nest.flatten(sources)
+        flat_sources = checked_sources(sources, "GradientTape.jacobian")
+        self._warn_unrecorded([target], flat_sources, "GradientTape.jacobian")
         rows = _one_hot_rows(target.shape, target.dtype)
         per_row = []
         for i, seed in enumerate(rows):
@@ -175,6 +188,10 @@ class GradientTape:
         from .ops.array_ops import reshape, stack
 
         target = convert_to_tensor(target)
+        if not isinstance(source, Tensor):
+            raise TypeError(
+                f"GradientTape.batch_jacobian: source must be a tensor or variable, got {type(source).__name__}"
+            )
         if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
             raise ValueError(
                 f"batch_jacobian: target {target.shape} and source {source.shape} need the same first (batch) dimension"
@@ -217,11 +234,16 @@ class GradientTape:
 def flatten_targets_and_sources(target, sources, who: str):
     """Targets as a flat list of tensors and sources as a flat list, checked to be tensors."""
     targets = [convert_to_tensor(t) for t in nest.flatten(target)]
+    return targets, checked_sources(sources, who)
+
+
+def checked_sources(sources, who: str) -> list:
+    """``sources`` flattened, checked to be tensors."""
     flat_sources = nest.flatten(sources)
     for s in flat_sources:
         if not isinstance(s, Tensor):
             raise TypeError(f"{who}: sources must be tensors or variables, got {type(s).__name__}")
-    return targets, flat_sources
+    return flat_sources
 
 
 def broadcast_rows(row, batch: int, shape: tuple):

@@ -20,13 +20,30 @@ __all__ = [
 ]  # fmt: skip
 
 
-def as_shape(shape) -> tuple:
-    """A shape given as an int, a sequence or a tensor, as a tuple of ints."""
+def as_shape(shape, who: str = "shape") -> tuple:
+    """A shape given as an int, a sequence or a tensor, as a tuple of ints.
+
+    Anything else (None, a string, floats) raises ``TypeError`` naming ``who``.
+    """
     if hasattr(shape, "numpy"):
         shape = shape.numpy().tolist()
-    if isinstance(shape, int) or hasattr(shape, "__index__"):
-        return (int(shape),)
-    return tuple(int(n) for n in shape)
+    if hasattr(shape, "__index__"):
+        return (operator.index(shape),)
+    if isinstance(shape, str | bytes) or not hasattr(shape, "__iter__"):
+        raise TypeError(f"{who}: expected an int or a sequence of ints, got {shape!r}")
+    dims = tuple(shape)
+    for d in dims:
+        if not hasattr(d, "__index__"):
+            raise TypeError(f"{who}: expected a sequence of ints, got {list(dims)!r}")
+    return tuple(operator.index(d) for d in dims)
+
+
+def as_dims(shape, who: str) -> tuple:
+    """``as_shape`` for a new tensor's shape: every dimension must be >= 0."""
+    dims = as_shape(shape, who)
+    if any(d < 0 for d in dims):
+        raise ValueError(f"{who}: dimensions must be non-negative, got {list(dims)}")
+    return dims
 
 
 def _is_scalar_int(value) -> bool:
@@ -40,7 +57,7 @@ def _one_int(value, what: str, op: str) -> int:
     """``value`` (an int, a 0-d tensor or a one-element sequence) as an int."""
     if _is_scalar_int(value):
         return operator.index(value)
-    values = as_shape(value)
+    values = as_shape(value, f"{op}: {what}")
     if len(values) != 1:
         raise ValueError(f"{op}: {what} must be a single integer, got {value!r}")
     return values[0]
@@ -82,7 +99,7 @@ def _reshape(x, shape=()):
 
 def reshape(tensor, shape, name=None):
     """``tensor`` with a new shape of the same size; one dimension may be -1."""
-    return _reshape(tensor, shape=as_shape(shape))
+    return _reshape(tensor, shape=as_shape(shape, "reshape"))
 
 
 @primitive("BroadcastTo", samples=[Sample(randn(3, 1), shape=(2, 3, 4)), Sample(randn(), shape=(2,)),
@@ -93,7 +110,7 @@ def _broadcast_to(x, shape=()):
 
 def broadcast_to(input, shape, name=None):
     """``input`` broadcast to ``shape`` by NumPy's rules."""
-    return _broadcast_to(input, shape=as_shape(shape))
+    return _broadcast_to(input, shape=as_dims(shape, "broadcast_to"))
 
 
 def _select_samples():
@@ -173,7 +190,7 @@ def transpose(a, perm=None, conjugate=False, name=None):
     if perm is None:
         perm = tuple(range(n - 1, -1, -1))
     else:
-        given = as_shape(perm)
+        given = as_shape(perm, "transpose: perm")
         perm = tuple(p % n if n and -n <= p < n else p for p in given)
         if sorted(perm) != list(range(n)):
             raise ValueError(f"transpose: perm {list(given)} is not a permutation of the axes of shape {list(a.shape)}")
@@ -326,7 +343,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name=None):
             raise ValueError(f"split: dimension {axis} of shape {list(x.shape)} cannot be split into {k} equal pieces")
         sizes = (n // k,) * k
     else:
-        sizes = as_shape(num_or_size_splits)
+        sizes = as_shape(num_or_size_splits, "split: size_splits")
         if not sizes:
             raise ValueError("split: size_splits must not be empty")
         if sizes.count(-1) > 1 or any(s < -1 for s in sizes):
@@ -358,7 +375,7 @@ def _tile(x, multiples=()):
 def tile(input, multiples, name=None):
     """``input`` repeated ``multiples[i]`` times along axis ``i``; ``len(multiples)`` is its rank."""
     x = _tensor(input)
-    multiples = as_shape(multiples)
+    multiples = as_shape(multiples, "tile: multiples")
     if len(multiples) != x.ndim:
         raise ValueError(f"tile: multiples {list(multiples)} need one entry per axis of shape {list(x.shape)}")
     if any(m < 0 for m in multiples):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+
 
 def normalize_axis(axis, ndim: int, op_type: str):
     """``axis`` (None, an int, or a sequence) as a sorted tuple of non-negative axes, or None."""
@@ -9,10 +11,11 @@ def normalize_axis(axis, ndim: int, op_type: str):
         return None
     if hasattr(axis, "numpy"):
         axis = axis.numpy().tolist()
-    axes = (axis,) if isinstance(axis, int) or hasattr(axis, "__index__") else tuple(axis)
+    single = hasattr(axis, "__index__") or isinstance(axis, str) or not hasattr(axis, "__iter__")
+    axes = (axis,) if single else tuple(axis)
     out = []
     for a in axes:
-        a = int(a)
+        a = _int_axis(a, op_type)
         if not -ndim <= a < max(ndim, 1):
             raise ValueError(f"{op_type}: axis {a} is out of range for a tensor of rank {ndim}")
         out.append(a % ndim if ndim else 0)
@@ -21,9 +24,17 @@ def normalize_axis(axis, ndim: int, op_type: str):
     return tuple(sorted(out))
 
 
+def _int_axis(axis, op_type: str) -> int:
+    """``axis`` as an int; anything else (a string, a float, None) raises ``TypeError``."""
+    try:
+        return operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{op_type}: axis must be an int or a sequence of ints, got {axis!r}") from None
+
+
 def normalize_one_axis(axis: int, ndim: int, op_type: str) -> int:
     """A single axis in ``[-ndim, ndim)`` as a non-negative int."""
-    axis = int(axis)
+    axis = _int_axis(axis, op_type)
     if not -ndim <= axis < ndim:
         raise ValueError(f"{op_type}: axis {axis} is out of range for a tensor of rank {ndim}")
     return axis % ndim

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..checks import bounded
 from ..ops import math_ops
 from .optimizer import Optimizer
 
@@ -27,10 +28,9 @@ class Adagrad(Optimizer):
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, weight_decay=None,
                  clipnorm=None, clipvalue=None, global_clipnorm=None, name="Adagrad"):  # fmt: skip
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
-        if not float(initial_accumulator_value) >= 0:
-            raise ValueError(f"Adagrad: initial_accumulator_value must be >= 0, got {initial_accumulator_value}")
-        self.initial_accumulator_value = float(initial_accumulator_value)
-        self.epsilon = float(epsilon)
+        owner = type(self).__name__
+        self.initial_accumulator_value = bounded(owner, "initial_accumulator_value", initial_accumulator_value, 0.0)
+        self.epsilon = bounded(owner, "epsilon", epsilon, 0.0)
 
     def _slot_specs(self) -> list:
         return [("accumulator", self.initial_accumulator_value)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
+from ..checks import bounded
 from ..ops import math_ops
 from .optimizer import Optimizer
 
@@ -40,12 +41,10 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name="Adam"):  # fmt: skip
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
-        for arg, value in (("beta_1", beta_1), ("beta_2", beta_2)):
-            if not 0.0 <= float(value) < 1.0:
-                raise ValueError(f"{type(self).__name__}: {arg} must be in [0, 1), got {value}")
-        self.beta_1 = float(beta_1)
-        self.beta_2 = float(beta_2)
-        self.epsilon = float(epsilon)
+        owner = type(self).__name__
+        self.beta_1 = bounded(owner, "beta_1", beta_1, 0.0, 1.0, open_high=True)
+        self.beta_2 = bounded(owner, "beta_2", beta_2, 0.0, 1.0, open_high=True)
+        self.epsilon = bounded(owner, "epsilon", epsilon, 0.0)
         self.amsgrad = bool(amsgrad)
 
     def _slot_specs(self) -> list:

@@ -13,6 +13,7 @@ import re
 import warnings
 from typing import ClassVar
 
+from ..checks import bounded
 from ..clip_ops import clip_by_global_norm, clip_by_norm
 from ..creation import zeros
 from ..dtypes import float64, int64, is_floating
@@ -42,10 +43,7 @@ def _display_name(var) -> str:
 def _non_negative(owner: str, arg: str, value):
     if value is None:
         return None
-    value = float(value)
-    if not value >= 0:
-        raise ValueError(f"{owner}: {arg} must be >= 0, got {value}")
-    return value
+    return bounded(owner, arg, value, 0.0)
 
 
 class Optimizer:
@@ -210,6 +208,11 @@ class Optimizer:
                 f"{self.name}: variable {_display_name(var)} has dtype {var.dtype}; only floating-point variables "
                 "can be optimized"
             )
+        if not isinstance(var, Variable) and not var.requires_grad:
+            raise ValueError(
+                f"{self.name}: {_display_name(var)} is neither a tg.Variable nor a tensor that requires grad; "
+                "optimize tg.Variable(...) or tg.tensor(..., requires_grad=True)"
+            )
         if not isinstance(var, Variable) and not var.is_leaf:
             raise ValueError(
                 f"{self.name}: {_display_name(var)} is not a leaf tensor; only tg.Variable objects and leaf tensors "
@@ -244,15 +247,16 @@ class Optimizer:
         Pairs whose gradient is None are skipped with a warning naming the variables. Returns
         the step count after the step.
         """
+        if isinstance(grads_and_vars, str | Tensor) or not hasattr(grads_and_vars, "__iter__"):
+            raise TypeError(
+                f"{self.name}.apply_gradients: expected an iterable of (gradient, variable) pairs, "
+                f"got {type(grads_and_vars).__name__}"
+            )
         pairs = []
         for item in grads_and_vars:
-            try:
-                grad, var = item
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"{self.name}.apply_gradients: expected (gradient, variable) pairs, got {item!r}"
-                ) from None
-            pairs.append((grad, var))
+            if not isinstance(item, tuple | list) or len(item) != 2:
+                raise TypeError(f"{self.name}.apply_gradients: expected (gradient, variable) pairs, got {item!r}")
+            pairs.append(tuple(item))
         if not pairs:
             return self.iterations
         seen = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..checks import bounded
 from ..ops import math_ops
 from .optimizer import Optimizer
 
@@ -36,11 +37,10 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, weight_decay=None,
                  clipnorm=None, clipvalue=None, global_clipnorm=None, name="RMSprop"):  # fmt: skip
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
-        if not 0.0 <= float(momentum) <= 1.0:
-            raise ValueError(f"RMSprop: momentum must be in [0, 1], got {momentum}")
-        self.rho = float(rho)
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        owner = type(self).__name__
+        self.rho = bounded(owner, "rho", rho, 0.0, 1.0)
+        self.momentum = bounded(owner, "momentum", momentum, 0.0, 1.0)
+        self.epsilon = bounded(owner, "epsilon", epsilon, 0.0)
         self.centered = bool(centered)
 
     def _slot_specs(self) -> list:

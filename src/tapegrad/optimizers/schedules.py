@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 import math
 
+from ..checks import bounded, real_number
+
 __all__ = [
     "LearningRateSchedule",
     "ExponentialDecay",
@@ -54,11 +56,11 @@ class ExponentialDecay(LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase: bool = False, name=None):
-        if decay_steps <= 0:
+        if real_number("ExponentialDecay", "decay_steps", decay_steps) <= 0:
             raise ValueError(f"ExponentialDecay: decay_steps must be > 0, got {decay_steps}")
-        self.initial_learning_rate = float(initial_learning_rate)
+        self.initial_learning_rate = real_number("ExponentialDecay", "initial_learning_rate", initial_learning_rate)
         self.decay_steps = decay_steps
-        self.decay_rate = float(decay_rate)
+        self.decay_rate = real_number("ExponentialDecay", "decay_rate", decay_rate)
         self.staircase = bool(staircase)
         self.name = name or "ExponentialDecay"
 
@@ -93,11 +95,10 @@ class CosineDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, *, warmup_target=None, warmup_steps=0,
                  name=None):  # fmt: skip
-        if decay_steps <= 0:
+        if real_number("CosineDecay", "decay_steps", decay_steps) <= 0:
             raise ValueError(f"CosineDecay: decay_steps must be > 0, got {decay_steps}")
-        if warmup_steps < 0:
-            raise ValueError(f"CosineDecay: warmup_steps must be >= 0, got {warmup_steps}")
-        self.initial_learning_rate = float(initial_learning_rate)
+        bounded("CosineDecay", "warmup_steps", warmup_steps, 0.0)
+        self.initial_learning_rate = real_number("CosineDecay", "initial_learning_rate", initial_learning_rate)
         self.decay_steps = decay_steps
         self.alpha = float(alpha)
         self.warmup_target = None if warmup_target is None else float(warmup_target)
@@ -161,12 +162,16 @@ _SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, CosineDecay, Piece
 
 def serialize(schedule: LearningRateSchedule) -> dict:
     """``{"class_name": ..., "config": ...}`` for a built-in schedule."""
+    if not isinstance(schedule, LearningRateSchedule):
+        raise TypeError(f"serialize: expected a LearningRateSchedule, got {type(schedule).__name__}")
     return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
 
 
 def deserialize(config: dict) -> LearningRateSchedule:
     """The schedule ``serialize`` described."""
+    if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
+        raise TypeError(f"deserialize: expected a dict like serialize() returns, got {config!r}")
     name = config.get("class_name")
     if name not in _SCHEDULES:
-        raise ValueError(f"unknown learning-rate schedule {name!r}; known: {sorted(_SCHEDULES)}")
+        raise ValueError(f"deserialize: unknown learning-rate schedule {name!r}; known: {sorted(_SCHEDULES)}")
     return _SCHEDULES[name].from_config(config["config"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..checks import bounded
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -27,10 +28,7 @@ class SGD(Optimizer):
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None, name="SGD"):  # fmt: skip
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name)
-        momentum = float(momentum)
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"SGD: momentum must be a float in [0, 1], got {momentum}")
-        self.momentum = momentum
+        self.momentum = bounded(type(self).__name__, "momentum", momentum, 0.0, 1.0)
         self.nesterov = bool(nesterov)
 
     def _slot_specs(self) -> list:
