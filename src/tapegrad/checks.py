@@ -11,6 +11,8 @@ import math
 import numbers
 import operator
 
+from . import backend
+
 
 def real_number(who: str, arg: str, value) -> float:
     """``value`` (a real scalar or a one-element tensor) as a float."""
@@ -36,3 +38,21 @@ def bounded(who: str, arg: str, value, low: float, high: float = math.inf, *, op
         limits = f">= {low}" if high == math.inf else f"in [{low}, {high}{')' if open_high else ']'}"
         raise ValueError(f"{who}: {arg} must be {limits}, got {number}")
     return number
+
+
+def numeric_array(who: str, value):
+    """``value`` as an array of numbers with NumPy's dtype (a Python float stays float64)."""
+    try:
+        array = backend.asarray(value)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{who}: cannot convert {type(value).__name__}: {e}") from None
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"{who}: cannot convert {type(value).__name__} (dtype {array.dtype}) to a number")
+    return array
+
+
+def real_only(*arrays) -> None:
+    """Reject complex arrays in an op kernel whose result depends on an ordering (or on ``abs``)."""
+    for a in arrays:
+        if a.dtype.kind == "c":
+            raise TypeError(f"complex inputs are not supported (got {a.dtype}); use tg.real, tg.imag or tg.abs first")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import backend
+from .checks import numeric_array, real_number
 from .engine.tensor import Tensor, make_tensor
 
 _DEFAULT_EPS = {"float64": 1e-6, "float32": 1e-3, "float16": 1e-2}
@@ -15,11 +16,13 @@ def numerical_gradient(f, x, eps: float | None = None):
     result has the same kind and shape. ``eps`` defaults to 1e-6 in float64.
     """
     as_tensor = isinstance(x, Tensor)
-    base = backend.array_copy(x._value if as_tensor else x)
+    base = backend.array_copy(x._value if as_tensor else numeric_array("numerical_gradient", x))
     if base.dtype.kind not in "fc":
         base = base.astype(float)
     if eps is None:
         eps = _DEFAULT_EPS.get(base.dtype.name, 1e-6)
+    elif not real_number("numerical_gradient", "eps", eps) > 0:
+        raise ValueError(f"numerical_gradient: eps must be positive, got {eps}")
     wrap = make_tensor if as_tensor else (lambda a: a if a.ndim else a[()])
     flat = base.reshape(-1)
     grad = backend.xp.zeros_like(flat)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from . import backend
+from .checks import numeric_array
 from .dtypes import as_dtype
 from .engine.state import state
 from .engine.tensor import Tensor, _numpy_repr, infer_array, make_tensor
@@ -68,7 +69,7 @@ class Variable(Tensor):
         return self.assign(self._value - self._converted(delta, "assign_sub"), read_value)
 
     def _converted(self, value, method: str):
-        array = value._value if isinstance(value, Tensor) else _as_array(value, f"Variable {self._name}.{method}")
+        array = value._value if isinstance(value, Tensor) else numeric_array(f"Variable {self._name}.{method}", value)
         dtype = self._value.dtype
         if array.dtype != dtype:
             if not backend.xp.can_cast(array.dtype, dtype, "same_kind"):
@@ -83,14 +84,3 @@ class Variable(Tensor):
 
     def __repr__(self) -> str:
         return f"<tg.Variable '{self.name}' shape={self.shape} dtype={self.dtype}, numpy={_numpy_repr(self._value)}>"
-
-
-def _as_array(value, who: str):
-    """``value`` as an array of numbers, keeping NumPy's dtype (a Python float stays float64)."""
-    try:
-        array = backend.asarray(value)
-    except (TypeError, ValueError) as e:
-        raise type(e)(f"{who}: cannot convert {type(value).__name__}: {e}") from None
-    if array.dtype.kind not in "biufc":
-        raise TypeError(f"{who}: cannot convert {type(value).__name__} (dtype {array.dtype}) to a number")
-    return array

@@ -14,15 +14,28 @@ from ..ops.array_ops import ones_like
 def _as_tuple(tensors) -> tuple:
     if isinstance(tensors, Tensor):
         return (tensors,)
-    if isinstance(tensors, Sequence):
+    if isinstance(tensors, Sequence) and not isinstance(tensors, str):
         return tuple(tensors)
     raise TypeError(f"expected a tensor or a sequence of tensors, got {type(tensors).__name__}")
 
 
+def _tensors(tensors, who: str) -> tuple:
+    """``tensors`` (a tensor or a sequence of them) as a tuple, checked to hold only tensors."""
+    if not isinstance(tensors, Tensor | Sequence) or isinstance(tensors, str):
+        raise TypeError(f"{who}: expected a tensor or a sequence of tensors, got {type(tensors).__name__}")
+    result = _as_tuple(tensors)
+    for t in result:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{who}: expected tensors, got {type(t).__name__}")
+    return result
+
+
 def _seeds(outputs: tuple, grad_outputs) -> list:
     """The gradient to start from for each output: given, or ones for a scalar."""
-    if grad_outputs is None or isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif not isinstance(grad_outputs, list | tuple):  # one tensor or array for the one output
+        grad_outputs = [grad_outputs]
     grad_outputs = list(grad_outputs)
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(f"got {len(grad_outputs)} gradients for {len(outputs)} outputs")
@@ -65,7 +78,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     ``retain_graph`` (default: ``create_graph``); ``create_graph=True`` records the
     backward pass so that the gradients can be differentiated again.
     """
-    outputs = _as_tuple(tensors)
+    outputs = _tensors(tensors, "backward")
     seeds = _seeds(outputs, grad_tensors)
     retain = create_graph if retain_graph is None else retain_graph
     sink = _accumulate(create_graph)
@@ -73,7 +86,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
         if inputs is None:
             _backward(AUTOGRAD, list(outputs), seeds, [], retain=retain, leaf_sink=sink)
             return
-        inputs = _as_tuple(inputs)
+        inputs = _tensors(inputs, "backward(inputs=...)")
         for t in inputs:
             if not t.requires_grad:
                 raise RuntimeError("backward(inputs=...): one of the inputs does not require grad")
@@ -91,8 +104,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     raises, unless ``allow_unused=True`` (then its gradient is None, or zeros with
     ``materialize_grads=True``).
     """
-    outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
+    outputs = _tensors(outputs, "autograd.grad: outputs")
+    inputs = _tensors(inputs, "autograd.grad: inputs")
     for i, t in enumerate(inputs):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"One of the differentiated Tensors (input {i}) does not require grad")

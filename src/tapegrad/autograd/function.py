@@ -93,9 +93,10 @@ def _function_gradient(cls):
         result = cls.backward(ctx, *grads)
         result = tuple(result) if isinstance(result, tuple | list) else (result,)
         positions, num_args = op.get_attr("positions"), op.get_attr("num_args")
-        if len(result) < num_args:
+        if len(result) < num_args or any(g is not None for g in result[num_args:]):
             raise RuntimeError(
-                f"function {cls.__name__}Backward returned {len(result)} gradients; forward took {num_args} arguments"
+                f"function {cls.__name__}Backward returned an incorrect number of gradients (expected {num_args}, "
+                f"got {len(result)}): forward took {num_args} arguments"
             )
         return [result[i] for i in positions]
 

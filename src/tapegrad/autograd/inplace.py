@@ -116,7 +116,12 @@ def setitem(self, key, value) -> None:
     _check_leaf(self, "__setitem__")
     tracked = isinstance(value, Tensor) and (value._node is not None or value._rg)
     if not tracked and self._node is None and not state.active and _exclusive(self._value):
-        self._value[array_ops._index_key(key)] = value._value if isinstance(value, Tensor) else value
+        try:
+            self._value[array_ops._index_key(key)] = value._value if isinstance(value, Tensor) else value
+        except (TypeError, ValueError) as e:
+            raise type(e)(
+                f"__setitem__: cannot set {key!r} of a tensor of shape {self.shape} to {value!r}: {e}"
+            ) from None
         self._version += 1
         return
     _take_value(self, array_ops.set_item(_snapshot(self), key, value), "__setitem__")

@@ -87,6 +87,8 @@ def retain_grad(self) -> None:
 
 def register_hook(self, hook) -> RemovableHandle:
     """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
+    if not callable(hook):
+        raise TypeError(f"register_hook: hook must be callable, got {type(hook).__name__}")
     if not self.requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     if self.is_leaf:

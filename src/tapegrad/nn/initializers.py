@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 
 from .. import random
+from ..checks import bounded, integer, real_number
 from ..creation import ones, zeros
 from ..dtypes import as_dtype, float32
+from ..ops.array_ops import as_dims
 
 
 def _fans(shape: tuple) -> tuple:
@@ -17,6 +19,10 @@ def _fans(shape: tuple) -> tuple:
         return shape[0], shape[0]
     receptive = math.prod(shape[:-2])
     return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _seed(who: str, seed) -> int | None:
+    return None if seed is None else integer(who, "seed", seed)
 
 
 class Initializer:
@@ -41,7 +47,9 @@ class Ones(Initializer):
 
 class RandomNormal(Initializer):
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
-        self.mean, self.stddev, self.seed = mean, stddev, seed
+        self.mean = real_number("RandomNormal", "mean", mean)
+        self.stddev = bounded("RandomNormal", "stddev", stddev, 0.0)
+        self.seed = _seed("RandomNormal", seed)
 
     def __call__(self, shape, dtype=float32):
         return random.normal(shape, self.mean, self.stddev, as_dtype(dtype), self.seed)
@@ -49,7 +57,9 @@ class RandomNormal(Initializer):
 
 class RandomUniform(Initializer):
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
-        self.minval, self.maxval, self.seed = minval, maxval, seed
+        self.minval = real_number("RandomUniform", "minval", minval)
+        self.maxval = real_number("RandomUniform", "maxval", maxval)
+        self.seed = _seed("RandomUniform", seed)
 
     def __call__(self, shape, dtype=float32):
         return random.uniform(shape, self.minval, self.maxval, as_dtype(dtype), self.seed)
@@ -64,10 +74,13 @@ class VarianceScaling(Initializer):
             raise ValueError(f"VarianceScaling: mode must be fan_in, fan_out or fan_avg, got {mode!r}")
         if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
             raise ValueError(f"VarianceScaling: unknown distribution {distribution!r}")
-        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+        if real_number("VarianceScaling", "scale", scale) <= 0:
+            raise ValueError(f"VarianceScaling: scale must be positive, got {scale}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+        self.seed = _seed(type(self).__name__, seed)
 
     def __call__(self, shape, dtype=float32):
-        fan_in, fan_out = _fans(tuple(shape))
+        fan_in, fan_out = _fans(as_dims(shape, type(self).__name__))
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, fan)
         dtype = as_dtype(dtype)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import random
+from ..checks import bounded, integer
 from ..dtypes import as_dtype, float32
 from ..engine.tensor import convert_to_tensor
 from ..ops.linalg_ops import matmul
@@ -27,9 +28,9 @@ class Dense(Module):
         name: str | None = None,
     ):
         super().__init__(name)
-        if int(units) <= 0:
+        self.units = integer("Dense", "units", units)
+        if self.units <= 0:
             raise ValueError(f"Dense: units must be positive, got {units}")
-        self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -37,7 +38,7 @@ class Dense(Module):
         self.dtype = as_dtype(dtype)
         self.kernel = self.bias = None
         if input_dim is not None:
-            self.build(int(input_dim))
+            self.build(integer("Dense", "input_dim", input_dim))
 
     def build(self, input_dim: int) -> None:
         """Create the kernel ``(input_dim, units)`` and the bias ``(units,)``."""
@@ -81,9 +82,7 @@ class Dropout(Module):
 
     def __init__(self, rate: float, seed: int | None = None, name: str | None = None):
         super().__init__(name)
-        if not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
-        self.rate = float(rate)
+        self.rate = bounded("Dropout", "rate", rate, 0.0, 1.0, open_high=True)
         self.seed = seed
         self._calls = 0
 
@@ -102,9 +101,16 @@ class Sequential(Module):
 
     def __init__(self, layers=None, name: str | None = None):
         super().__init__(name)
-        self.layers = list(layers or [])
+        if isinstance(layers, Module) or (layers is not None and not hasattr(layers, "__iter__")):
+            raise TypeError(f"Sequential: layers must be a list of layers, got {type(layers).__name__}")
+        self.layers = []
+        for layer in layers or ():
+            self.add(layer)
 
     def add(self, layer) -> None:
+        """Append ``layer`` (a Module or any callable of one tensor)."""
+        if not callable(layer):
+            raise TypeError(f"Sequential: a layer must be a Module or a callable, got {type(layer).__name__}")
         self.layers.append(layer)
 
     def call(self, inputs, training: bool = False):

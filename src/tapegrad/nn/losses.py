@@ -60,6 +60,8 @@ class Loss:
     """A loss function with a reduction; call it as ``loss(y_true, y_pred)``."""
 
     def __init__(self, fn, reduction: str | None = "sum_over_batch_size", name: str | None = None, **options):
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}: the loss function must be callable, got {type(fn).__name__}")
         if reduction not in _REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
         self.fn, self.reduction, self.options = fn, reduction, options

@@ -7,6 +7,7 @@ Each op is a NumPy kernel turned into an op by ``primitive``; its gradient is in
 from __future__ import annotations
 
 from ..backend import special_function, xp
+from ..checks import real_only
 from ..dtypes import as_dtype
 from ..engine.registry import NotDifferentiable, Sample, primitive
 from .samples import away_from_integers, binary, positive, randn, unary, unit
@@ -207,6 +208,7 @@ def atanh(x):
 @primitive("Sigmoid", samples=unary() + [Sample(xp.array([-1000.0, -30.0, 0.0, 30.0, 1000.0]))])
 def sigmoid(x):
     """1 / (1 + e ** -x), computed without overflow."""
+    real_only(x)
     e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -241,12 +243,14 @@ def _max_min_samples():
 @primitive("Maximum", samples=_max_min_samples())
 def maximum(x, y):
     """The larger of x and y; at ties each gets half the gradient."""
+    real_only(x, y)
     return xp.maximum(x, y)
 
 
 @primitive("Minimum", samples=_max_min_samples())
 def minimum(x, y):
     """The smaller of x and y; at ties each gets half the gradient."""
+    real_only(x, y)
     return xp.minimum(x, y)
 
 
@@ -311,15 +315,20 @@ _CLIP_SAMPLES = [
 @primitive("ClipByValue", samples=_CLIP_SAMPLES)
 def clip_by_value(t, clip_value_min, clip_value_max):
     """``t`` with values below the minimum raised to it and above the maximum lowered to it."""
+    real_only(t, clip_value_min, clip_value_max)
     return xp.minimum(xp.maximum(t, clip_value_min), clip_value_max)
 
 
-def _predicate(op_type: str, name: str, ufunc, doc: str):
-    """A non-differentiable element-wise op returning booleans, from a NumPy ufunc."""
+def _predicate(op_type: str, name: str, ufunc, doc: str, ordering: bool = False):
+    """A non-differentiable element-wise op returning booleans, from a NumPy ufunc.
+
+    An ``ordering`` comparison rejects complex inputs, which have no order."""
     if ufunc.nin == 2:
         samples = [Sample(randn(3, 4), randn(4))]
 
         def kernel(x, y):
+            if ordering:
+                real_only(x, y)
             return ufunc(x, y)
     else:
         samples = [Sample(randn(3, 4))]
@@ -336,10 +345,10 @@ def _predicate(op_type: str, name: str, ufunc, doc: str):
 
 equal = _predicate("Equal", "equal", xp.equal, "x == y, element-wise.")
 not_equal = _predicate("NotEqual", "not_equal", xp.not_equal, "x != y, element-wise.")
-less = _predicate("Less", "less", xp.less, "x < y, element-wise.")
-less_equal = _predicate("LessEqual", "less_equal", xp.less_equal, "x <= y, element-wise.")
-greater = _predicate("Greater", "greater", xp.greater, "x > y, element-wise.")
-greater_equal = _predicate("GreaterEqual", "greater_equal", xp.greater_equal, "x >= y, element-wise.")
+less = _predicate("Less", "less", xp.less, "x < y, element-wise.", ordering=True)
+less_equal = _predicate("LessEqual", "less_equal", xp.less_equal, "x <= y, element-wise.", ordering=True)
+greater = _predicate("Greater", "greater", xp.greater, "x > y, element-wise.", ordering=True)
+greater_equal = _predicate("GreaterEqual", "greater_equal", xp.greater_equal, "x >= y, element-wise.", ordering=True)
 logical_and = _predicate("LogicalAnd", "logical_and", xp.logical_and, "x and y, element-wise.")
 logical_or = _predicate("LogicalOr", "logical_or", xp.logical_or, "x or y, element-wise.")
 logical_xor = _predicate("LogicalXor", "logical_xor", xp.logical_xor, "x xor y, element-wise.")

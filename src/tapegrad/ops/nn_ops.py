@@ -10,6 +10,7 @@ import math
 
 from .. import backend
 from ..backend import special_function, xp
+from ..checks import real_only
 from ..engine.dispatch import convert_inputs
 from ..engine.registry import Sample, primitive
 from .math_ops import cast, multiply, sigmoid, square, subtract
@@ -53,17 +54,20 @@ def _stable_sigmoid(x):
 @primitive("Relu", samples=unary(_away_from(0.0)))
 def relu(features):
     """max(features, 0); its gradient at 0 is 0."""
+    real_only(features)
     return xp.maximum(features, 0)
 
 
 @primitive("Relu6", samples=unary(_away_from(0.0, 6.0)) + [Sample(xp.array([-1.0, 2.0, 7.0]))])
 def relu6(features):
     """min(max(features, 0), 6); its gradient at 0 and at 6 is 0."""
+    real_only(features)
     return xp.minimum(xp.maximum(features, 0), 6)
 
 
 @primitive("LeakyRelu", samples=[*unary(_away_from(0.0)), Sample(_away_from(0.0)(3, 4), alpha=0.01)])
 def _leaky_relu(features, alpha=0.2):
+    real_only(features)
     return xp.where(features > 0, features, features * alpha)
 
 
@@ -75,12 +79,14 @@ def leaky_relu(features, alpha=0.2, name=None):
 @primitive("Elu", samples=unary(_away_from(0.0)))
 def elu(features):
     """features where positive, else exp(features) - 1."""
+    real_only(features)
     return xp.where(features > 0, features, xp.expm1(xp.minimum(features, 0)))
 
 
 @primitive("Selu", samples=unary(_away_from(0.0)))
 def selu(features):
     """Scaled ELU: scale * (features where positive, else alpha * (exp(features) - 1))."""
+    real_only(features)
     negative = SELU_ALPHA * xp.expm1(xp.minimum(features, 0))
     return SELU_SCALE * xp.where(features > 0, features, negative)
 
@@ -92,6 +98,7 @@ _GELU_A = 0.044715
 @primitive("Gelu", samples=[*unary(), Sample(randn(3, 4), approximate=True), Sample(_EXTREMES),
                             Sample(_EXTREMES, approximate=True)])  # fmt: skip
 def _gelu(features, approximate=False):
+    real_only(features)
     x = features
     if approximate:
         # 0.5 * (1 + tanh(u)) == sigmoid(2u), which has no cancellation for negative u
@@ -107,6 +114,7 @@ def gelu(features, approximate=False, name=None):
 @primitive("Softplus", samples=[*unary(), Sample(_EXTREMES)])
 def softplus(features):
     """log(1 + exp(features)), computed without overflow."""
+    real_only(features)
     x = features
     return xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(x, 0)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..backend import xp
+from ..checks import real_only
 from ..dtypes import as_dtype, int64
 from ..engine.dispatch import convert_inputs
 from ..engine.registry import NotDifferentiable, Sample, primitive
@@ -107,11 +108,13 @@ _EXTREMA_SAMPLES = [
 
 @primitive("Max", samples=_EXTREMA_SAMPLES)
 def _max(x, axis=None, keepdims=False):
+    real_only(x)
     return xp.max(x, axis=axis, keepdims=keepdims)
 
 
 @primitive("Min", samples=_EXTREMA_SAMPLES)
 def _min(x, axis=None, keepdims=False):
+    real_only(x)
     return xp.min(x, axis=axis, keepdims=keepdims)
 
 
@@ -216,11 +219,13 @@ _ARG_SAMPLES = [
 
 @primitive("ArgMax", samples=_ARG_SAMPLES)
 def _argmax(input, axis=0, output_type=int64):
+    real_only(input)
     return xp.argmax(input, axis=axis).astype(output_type)
 
 
 @primitive("ArgMin", samples=_ARG_SAMPLES)
 def _argmin(input, axis=0, output_type=int64):
+    real_only(input)
     return xp.argmin(input, axis=axis).astype(output_type)
 
 

@@ -237,6 +237,15 @@ def _named_variables(trackables: dict) -> dict:
 # --------------------------------------------------------------------------- files
 
 
+def _fspath(who: str, path) -> str:
+    """``path`` (a str or os.PathLike naming a str) as a str; anything else raises ``TypeError`` naming ``who``."""
+    if isinstance(path, str | os.PathLike):
+        path = os.fspath(path)
+        if isinstance(path, str):
+            return path
+    raise TypeError(f"{who}: the path must be a str or os.PathLike, got {path!r}")
+
+
 def _resolve(path) -> str:
     """The checkpoint file for ``path`` (``prefix-n`` finds ``prefix-n.safetensors``), checked to exist."""
     if path is None or isinstance(path, bytes):
@@ -461,14 +470,14 @@ class Checkpoint:
     def save(self, file_prefix) -> str:
         """Write ``<file_prefix>-<n>.safetensors`` with ``n = save_counter + 1``; return its path."""
         n = self._save_counter + 1
-        path = f"{os.fspath(file_prefix)}-{n}{SUFFIX}"
+        path = f"{_fspath('Checkpoint.save', file_prefix)}-{n}{SUFFIX}"
         self._write(path, n)
         self._save_counter = n
         return path
 
     def write(self, file_path) -> str:
         """Write the tracked variables to exactly ``file_path`` (atomically); return the path."""
-        path = os.fspath(file_path)
+        path = _fspath("Checkpoint.write", file_path)
         self._write(path, self._save_counter)
         return path
 
@@ -619,7 +628,7 @@ class CheckpointReader:
 
 def load_checkpoint(ckpt_dir_or_file) -> CheckpointReader:
     """A ``CheckpointReader`` for a file, or for the newest checkpoint in a directory."""
-    path = os.fspath(ckpt_dir_or_file)
+    path = _fspath("load_checkpoint", ckpt_dir_or_file)
     if os.path.isdir(path):
         latest = latest_checkpoint(path)
         if latest is None:
@@ -639,7 +648,7 @@ def latest_checkpoint(checkpoint_dir) -> str | None:
     Newest means last modified, ties broken by the larger ``n``; files that are not
     readable tapegrad checkpoints are skipped. None when there is none (or no directory).
     """
-    directory = os.fspath(checkpoint_dir)
+    directory = _fspath("latest_checkpoint", checkpoint_dir)
     if not os.path.isdir(directory):
         return None
     candidates = []
