@@ -22,16 +22,24 @@ def custom_gradient(f):
     is built from tapegrad ops, so it can itself be differentiated.
     """
 
+    if not callable(f):
+        raise TypeError(f"custom_gradient: expected a function, got {type(f).__name__}")
+
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
         inputs = [a if isinstance(a, Tensor) else convert_to_tensor(a) for a in args]
         prev_enabled, prev_reads = state.grad_enabled, state.variable_reads
         state.grad_enabled, state.variable_reads = False, []
         try:
-            result, grad_fn = f(*inputs, **kwargs)
+            returned = f(*inputs, **kwargs)
             reads = state.variable_reads
         finally:
             state.grad_enabled, state.variable_reads = prev_enabled, prev_reads
+        if not isinstance(returned, tuple | list) or len(returned) != 2 or not callable(returned[1]):
+            raise TypeError(
+                f"custom_gradient: {f.__name__} must return a pair (outputs, grad_fn), got {type(returned).__name__}"
+            )
+        result, grad_fn = returned
         input_ids = {id(t) for t in inputs}
         variables = list({id(v): v for v in reads if id(v) not in input_ids}.values())
         if variables and "variables" not in inspect.signature(grad_fn).parameters:
