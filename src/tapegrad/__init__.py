@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from . import autodiff, autograd, linalg, math, nest, nn, optimizers, random, train, utils
+from .batching import vmap
 from .clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from .creation import constant, eye, fill, linspace, ones, range, tensor, zeros
 from .custom_gradient import custom_gradient

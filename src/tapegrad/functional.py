@@ -14,11 +14,12 @@ import functools
 
 from . import backend, nest
 from .autodiff import ForwardAccumulator
+from .creation import eye
 from .engine.tensor import Tensor, make_tensor
-from .ops.array_ops import reshape, stack, zeros_like
+from .ops.array_ops import reshape, zeros_like
 from .ops.math_ops import add_n
 from .ops.reduction_ops import reduce_sum
-from .tape import GradientTape
+from .tape import GradientTape, one_hot_seeds
 
 __all__ = [
     "grad", "value_and_grad", "elementwise_grad", "jacobian", "jacrev", "jacfwd", "hessian", "hvp",
@@ -201,18 +202,23 @@ def elementwise_grad(fun, argnum: int = 0):
     return elementwise_grad_fun
 
 
-def _rows(shape, dtype) -> list:
-    from .creation import eye
+def _empty(leaf) -> Tensor:
+    """The Jacobian with respect to ``leaf`` when there is no row or column to compute."""
+    return zeros_like(reshape(leaf, (-1,)))[:0]
 
-    n = 1
-    for d in shape:
-        n *= d
-    identity = eye(n, dtype=dtype)
-    return [reshape(identity[i], shape) for i in range(n)]
+
+def _per_arg(args, nums, leaves, jac, single, numpy_in):
+    """Per-leaf Jacobians packed like the differentiated arguments."""
+    it = iter(jac)
+    per_arg = tuple(nest.pack_as(args[n], [next(it) for _ in group]) for n, group in zip(nums, leaves))
+    result = per_arg[0] if single else per_arg
+    return _to_numpy(result) if numpy_in else result
 
 
 def jacrev(fun, argnums=0):
-    """The Jacobian by reverse mode, one backward pass per output element: ``out.shape + in.shape``."""
+    """The Jacobian by reverse mode: ``out.shape + in.shape``, one backward pass over all the
+    one-hot cotangents at once (``vmap``)."""
+    from .batching import vmap
 
     @functools.wraps(fun)
     def jacobian_fun(*args):
@@ -220,15 +226,16 @@ def jacrev(fun, argnums=0):
         tape, out, _ = _vjp_core(fun, args, nums, leaves, {}, False)
         out = out if isinstance(out, Tensor) else _to_tensor(out)
         flat = [leaf for group in leaves for leaf in group]
-        per_row = [
-            tape.gradient(out, flat, output_gradients=row, unconnected_gradients="zero")
-            for row in _rows(out.shape, out.dtype)
-        ]
-        jac = [_assemble([row[j] for row in per_row], out.shape, leaf) for j, leaf in enumerate(flat)]
-        it = iter(jac)
-        per_arg = tuple(nest.pack_as(args[n], [next(it) for _ in group]) for n, group in zip(nums, leaves))
-        result = per_arg[0] if single else per_arg
-        return _to_numpy(result) if numpy_in else result
+
+        def pull(cotangent):
+            return tape.gradient(out, flat, output_gradients=cotangent, unconnected_gradients="zero")
+
+        if out.size == 0:
+            jac = [_empty(leaf) for leaf in flat]
+        else:
+            rows = vmap(pull)(one_hot_seeds(out.shape, out.shape, out.dtype))
+            jac = [reshape(r, tuple(out.shape) + tuple(leaf.shape)) for r, leaf in zip(rows, flat)]
+        return _per_arg(args, nums, leaves, jac, single, numpy_in)
 
     return jacobian_fun
 
@@ -236,50 +243,46 @@ def jacrev(fun, argnums=0):
 jacobian = jacrev
 
 
-def _assemble(pieces, out_shape, leaf):
-    """Per-output-element gradients stacked into ``out_shape + leaf.shape``."""
-    if not pieces:
-        return zeros_like(reshape(leaf, (-1,)))[:0]
-    return reshape(stack(pieces), tuple(out_shape) + tuple(leaf.shape))
-
-
 def jacfwd(fun, argnums=0):
-    """The Jacobian by forward mode, one pass per input element: ``out.shape + in.shape``."""
+    """The Jacobian by forward mode: ``out.shape + in.shape``, one forward pass pushing every
+    one-hot tangent at once (``vmap`` of a JVP)."""
+    from .batching import moveaxis, vmap
 
     @functools.wraps(fun)
     def jacobian_fun(*args):
         args, nums, single, leaves, numpy_in = _prepare(args, argnums, "jacfwd")
         flat = [leaf for group in leaves for leaf in group]
-        columns = {j: [] for j in range(len(flat))}
-        out = None
-        for j, leaf in enumerate(flat):
-            for direction in _rows(leaf.shape, leaf.dtype):
-                tangents = [direction if k == j else zeros_like(other) for k, other in enumerate(flat)]
-                with ForwardAccumulator(flat, tangents) as acc:
-                    out = fun(*args)
-                out = out if isinstance(out, Tensor) else _to_tensor(out)
-                columns[j].append(acc.jvp(out, unconnected_gradients="zero"))
-        if out is None:
-            out = _to_tensor(fun(*args))
-        jac = []
-        for j, leaf in enumerate(flat):
-            cols = columns[j]
-            if cols:
-                moved = stack(cols, axis=-1)  # out.shape + (leaf.size,)
-                jac.append(reshape(moved, tuple(out.shape) + tuple(leaf.shape)))
-            else:
-                jac.append(zeros_like(reshape(leaf, (-1,)))[:0])
-        it = iter(jac)
-        per_arg = tuple(nest.pack_as(args[n], [next(it) for _ in group]) for n, group in zip(nums, leaves))
-        result = per_arg[0] if single else per_arg
-        return _to_numpy(result) if numpy_in else result
+        sizes = [leaf.size for leaf in flat]
+        total = sum(sizes)
+        if total == 0:
+            return _per_arg(args, nums, leaves, [_empty(leaf) for leaf in flat], single, numpy_in)
+
+        def push(direction):
+            start, tangents = 0, []
+            for leaf, n in zip(flat, sizes):
+                tangent = reshape(direction[start : start + n], leaf.shape)
+                tangents.append(tangent if tangent.dtype == leaf.dtype else _cast(tangent, leaf.dtype))
+                start += n
+            with ForwardAccumulator(flat, tangents) as acc:
+                out = fun(*args)
+            out = out if isinstance(out, Tensor) else _to_tensor(out)
+            return acc.jvp(out, unconnected_gradients="zero")
+
+        columns = moveaxis(vmap(push)(eye(total, dtype=flat[0].dtype)), 0, -1)  # out.shape + (total,)
+        out_shape = tuple(columns.shape[:-1])
+        jac, start = [], 0
+        for leaf, n in zip(flat, sizes):
+            jac.append(reshape(columns[..., start : start + n], out_shape + tuple(leaf.shape)))
+            start += n
+        return _per_arg(args, nums, leaves, jac, single, numpy_in)
 
     return jacobian_fun
 
 
 def hessian(fun, argnums=0):
-    """The Hessian of scalar-valued ``fun``: forward mode over reverse mode."""
-    return jacfwd(grad(fun, argnums), argnums)
+    """The Hessian of scalar-valued ``fun``: reverse mode over reverse mode, the second backward
+    pass batched over every direction (faster here than forward over reverse)."""
+    return jacrev(grad(fun, argnums), argnums)
 
 
 def hvp(fun, x, v):

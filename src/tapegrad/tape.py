@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import math
 import warnings
 
 from . import nest
@@ -153,30 +154,58 @@ class GradientTape:
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):  # fmt: skip
-        """d(target)/d(source) of shape ``target.shape + source.shape`` for each source."""
+        """d(target)/d(source) of shape ``target.shape + source.shape`` for each source.
+
+        With ``experimental_use_pfor`` (the default) one backward pass runs for every
+        element of ``target`` at once (``tg.vmap``); otherwise one pass per element.
+        """
         from .creation import zeros
-        from .ops.array_ops import reshape, stack
+        from .ops.array_ops import reshape
 
         target = convert_to_tensor(target)
         flat_sources = checked_sources(sources, "GradientTape.jacobian")
         self._warn_unrecorded([target], flat_sources, "GradientTape.jacobian")
-        rows = _one_hot_rows(target.shape, target.dtype)
-        per_row = []
-        for i, seed in enumerate(rows):
-            last = i == len(rows) - 1
-            per_row.append(self._backward([target], [seed], flat_sources, retain=self._persistent or not last))
+        connected = []
+        seeds = one_hot_seeds(target.shape, target.shape, target.dtype)
+        rows = self._rows(target, flat_sources, seeds, experimental_use_pfor, connected)
+        result = []
+        for s, row, linked in zip(flat_sources, rows, connected):
+            if not linked and _unconnected(unconnected_gradients) is UnconnectedGradients.NONE:
+                result.append(None)
+            else:
+                result.append(reshape(row if linked else zeros((row.shape[0],) + s.shape, s.dtype),
+                                      target.shape + s.shape))  # fmt: skip
+        return nest.pack_as(sources, result)
+
+    def _rows(self, target, sources, seeds, use_pfor: bool, connected: list) -> list:
+        """For each source, the gradients for all ``seeds`` (stacked) stacked: ``(n,) + source.shape``.
+
+        ``connected`` is filled with whether each source is connected to ``target``.
+        One batched backward pass with ``use_pfor``, else one pass per seed.
+        """
+        from .batching import vmap
+        from .creation import zeros
+        from .ops.array_ops import stack, unstack
+
+        retain = self._persistent
+        connected.extend([False] * len(sources))
+
+        def pull(seed, last: bool = True) -> list:
+            grads = self._backward([target], [seed], sources, retain=retain or not last)
+            connected[:] = [c or g is not None for c, g in zip(connected, grads)]
+            return [zeros(s.shape, s.dtype) if g is None else g for s, g in zip(sources, grads)]
+
+        n = seeds.shape[0]
+        if not n:
+            rows = [zeros((0,) + s.shape, s.dtype) for s in sources]
+        elif use_pfor:
+            rows = vmap(pull)(seeds)
+        else:
+            per_seed = [pull(seed, i == n - 1) for i, seed in enumerate(unstack(seeds, num=n))]
+            rows = [stack([r[j] for r in per_seed]) for j in range(len(sources))]
         if not self._persistent:
             self._used = True
-        result = []
-        for j, s in enumerate(flat_sources):
-            column = [row[j] for row in per_row]
-            if all(g is None for g in column) and _unconnected(unconnected_gradients) is UnconnectedGradients.NONE:
-                result.append(None)
-                continue
-            column = [zeros(s.shape, s.dtype) if g is None else g for g in column]
-            stacked = stack(column) if column else zeros((0,) + s.shape, s.dtype)
-            result.append(reshape(stacked, target.shape + s.shape))
-        return nest.pack_as(sources, result)
+        return rows
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):  # fmt: skip
@@ -184,8 +213,8 @@ class GradientTape:
 
         Example ``i`` of ``target`` must depend only on example ``i`` of ``source``.
         """
-        from .creation import zeros
-        from .ops.array_ops import reshape, stack
+        from .batching import moveaxis
+        from .ops.array_ops import reshape
 
         target = convert_to_tensor(target)
         if not isinstance(source, Tensor):
@@ -198,19 +227,13 @@ class GradientTape:
             )
         batch = target.shape[0]
         inner = target.shape[1:]
-        rows = _one_hot_rows(inner, target.dtype)
-        columns = []
-        for i, row in enumerate(rows):
-            seed = broadcast_rows(row, batch, target.shape)
-            last = i == len(rows) - 1
-            (g,) = self._backward([target], [seed], [source], retain=self._persistent or not last)
-            if g is None and _unconnected(unconnected_gradients) is UnconnectedGradients.NONE:
-                return None
-            columns.append(zeros(source.shape, source.dtype) if g is None else g)
-        if not self._persistent:
-            self._used = True
-        stacked = stack(columns, axis=1) if columns else zeros((batch, 0) + source.shape[1:], source.dtype)
-        return reshape(stacked, (batch,) + inner + source.shape[1:])
+        seeds = one_hot_seeds(inner, target.shape, target.dtype)
+        connected = []
+        (rows,) = self._rows(target, [source], seeds, experimental_use_pfor, connected)
+        if not connected[0] and _unconnected(unconnected_gradients) is UnconnectedGradients.NONE:
+            return None
+        # rows: (inner size, batch) + source.shape[1:]
+        return reshape(moveaxis(rows, 0, 1), (batch,) + inner + source.shape[1:])
 
     def explain(self, target, sources, output_gradients=None, file=None) -> str:
         """Print (and return) the backward pass from ``target`` to ``sources`` step by step:
@@ -246,23 +269,16 @@ def checked_sources(sources, who: str) -> list:
     return flat_sources
 
 
-def broadcast_rows(row, batch: int, shape: tuple):
-    """The seed that weights element ``row`` of every example in a batch."""
+def one_hot_seeds(inner: tuple, shape: tuple, dtype):
+    """For each element of ``inner`` (the trailing axes of ``shape``), the seed weighting that
+    element of every example, stacked: ``(size of inner,) + shape``."""
+    from .creation import eye
     from .ops.array_ops import broadcast_to, reshape
 
-    return broadcast_to(reshape(row, (1,) + shape[1:]), shape)
-
-
-def _one_hot_rows(shape: tuple, dtype) -> list:
-    """One seed per element of a tensor of ``shape``: one-hot tensors of that shape."""
-    from .creation import eye
-    from .ops.array_ops import reshape
-
-    n = 1
-    for d in shape:
-        n *= d
-    identity = eye(n, dtype=dtype)
-    return [reshape(identity[i], shape) for i in range(n)]
+    n = math.prod(inner)
+    lead = tuple(shape[: len(shape) - len(inner)])
+    rows = reshape(eye(n, dtype=dtype), (n,) + (1,) * len(lead) + tuple(inner))
+    return broadcast_to(rows, (n,) + tuple(shape)) if lead else rows
 
 
 def _seeds(targets, output_gradients) -> list:
