@@ -282,3 +282,21 @@ def test_a_function_without_gradient_for_an_op_raises_only_when_asked():
         y = f(x)
     with pytest.raises(LookupError, match="TestNoGradInFunction"):
         tape.gradient(y, x)
+
+
+def test_random_ops_draw_new_samples_each_call_and_follow_the_seed():
+    f = tg.function(lambda x: (x + tg.random.normal((3,)), tg.random.uniform((2,), maxval=10, dtype=tg.int64)))
+    g = tg.function(lambda: tg.random.normal((3,), seed=7))
+    x = tg.constant(np.zeros(3, np.float32))
+    tg.random.set_seed(11)
+    first, second = f(x), f(x)
+    assert not np.array_equal(first[0].numpy(), second[0].numpy())
+    tg.random.set_seed(11)
+    eager = [tg.random.normal((3,)).numpy(), tg.random.uniform((2,), maxval=10, dtype=tg.int64).numpy()]
+    np.testing.assert_array_equal(first[0].numpy(), eager[0])  # the trace's own draws do not count
+    np.testing.assert_array_equal(first[1].numpy(), eager[1])
+    tg.random.set_seed(11)
+    np.testing.assert_array_equal(f(x)[0].numpy(), first[0].numpy())
+    np.testing.assert_array_equal(g().numpy(), tg.random.normal((3,), seed=7).numpy())
+    np.testing.assert_array_equal(g().numpy(), g().numpy())  # an op seed gives the same samples, as eagerly
+    assert f.experimental_get_tracing_count() == 1

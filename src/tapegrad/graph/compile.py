@@ -60,7 +60,7 @@ def _reusable(op, n: int, last: dict, owned: set):
     if op.type not in _UFUNCS or not out.shape or out.dtype.kind not in "fc":
         return None
     for s in op.inputs:
-        if id(s) in owned and last.get(id(s)) == n and s.shape == out.shape and s.dtype == out.dtype:
+        if id(s) in owned and last.get(id(s)) == n and s.same_shape(out) and s.dtype == out.dtype:
             return s
     return None
 

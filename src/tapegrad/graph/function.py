@@ -16,6 +16,7 @@ from ..engine.dispatch import apply, record
 from ..engine.registry import OpDef
 from ..engine.tensor import Tensor, convert_to_tensor, make_tensor
 from ..grad_mode import set_grad_enabled
+from ..random import generator_kept
 from .compile import compile_graph
 from .graph import Graph
 from .optimize import optimize
@@ -61,6 +62,27 @@ def _signature(args, kwargs):
     return structure, tuple(leaf_key(leaf) for leaf in nest.flatten((args, kwargs)))
 
 
+def _general_key(key, varying: dict):
+    """``key`` with the sizes of the ``varying`` dimensions left out: only which of them are equal stays."""
+    labels = {n: f"?{k}" for k, n in enumerate(dict.fromkeys(varying.values()))}
+    leaves = list(key[1])
+    for (i, axis), n in varying.items():
+        kind, shape, dtype = leaves[i]
+        leaves[i] = (kind, (*shape[:axis], labels[n], *shape[axis + 1 :]), dtype)
+    return key[0], tuple(leaves)
+
+
+def _shadow_input(value, varying: dict, position: int):
+    """``value`` with each varying dimension of size n resized to 2n + 1 (its entries repeated in turn)."""
+    for (i, axis), n in varying.items():
+        if i == position:
+            value = backend.xp.take(value, backend.xp.arange(2 * n + 1) % n, axis=axis)
+    return value
+
+
+_SPECIALISED = object()  # in the cache under a general key: its trace held for the example's shapes only
+
+
 class ConcreteFunction:
     """One trace: ``.graph`` (as traced), ``.optimized_graph``, and the compiled runner."""
 
@@ -73,6 +95,7 @@ class ConcreteFunction:
         self._op_def = OpDef(f"{graph.name}_call", None, (), builtin=False)
         self._op_def.gradient = self._gradient
         self._backward = None
+        self.polymorphic = graph.shape_polymorphic  # runs for any size of the None dimensions
 
     @property
     def inputs(self) -> list:
@@ -151,7 +174,7 @@ def _trace_gradient(graph: Graph, record, inputs: list, outputs: list) -> None:
     seeds = []
     for o in floating:
         seed = make_tensor(backend.xp.zeros_like(o._value))
-        graph.placeholder(seed, gradient=True)
+        graph.placeholder(seed, gradient=True, shadow=backend.xp.zeros_like(graph.shadow_of(o)))
         seeds.append(seed)
     try:
         grads = backward(record, floating, seeds, sources, retain=True)
@@ -280,33 +303,64 @@ class Function:
                 raise ValueError(f"tg.function {self.name}: argument {i} has shape {value.shape}, not {spec.shape}")
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
-        """The traced function for these arguments (tracing it if needed)."""
+        """The traced function for these arguments (tracing it if needed).
+
+        Where the input_signature leaves dimensions None, one trace serves every size of
+        them (as long as the same ones are equal), unless that trace turned out to depend
+        on the sizes: then each shape is traced on its own.
+        """
         self._check_signature(args, kwargs)
         key = _signature(args, kwargs)
+        varying = self._varying_dimensions(args, kwargs)
+        if varying:
+            general = _general_key(key, varying)
+            if self._cache.get(general) is not _SPECIALISED:
+                key = general
+            else:
+                varying = None
         cache = self._cache
         concrete = cache.get(key)
-        if concrete is not None:
+        if concrete is not None and concrete is not _SPECIALISED:
             with contextlib.suppress(KeyError):  # (evicted by another thread meanwhile)
                 cache.move_to_end(key)
             return concrete
         with self._lock:
             concrete = cache.get(key)  # traced by another thread while this one waited
-            if concrete is None:
-                concrete = self._trace(args, kwargs)
+            if concrete is None or concrete is _SPECIALISED:
+                concrete = self._trace(args, kwargs, varying)
+                if varying and not concrete.polymorphic:
+                    cache[key] = _SPECIALISED
+                    key = _signature(args, kwargs)
                 cache[key] = concrete
                 while len(cache) > self.MAX_CONCRETE_FUNCTIONS:
                     cache.popitem(last=False)
         return concrete
 
-    def _trace(self, args, kwargs) -> ConcreteFunction:
+    def _varying_dimensions(self, args, kwargs) -> dict | None:
+        """``{(argument, axis): size}`` for the dimensions the input_signature leaves None, when a
+        trace can serve all their sizes (there are some, all at least 2); else None."""
+        if self.input_signature is None or kwargs:
+            return None
+        varying = {}
+        for i, (arg, spec) in enumerate(zip(args, self.input_signature)):
+            if spec.shape is None or not _is_tensor_like(arg) or getattr(arg, "_is_variable", False):
+                continue
+            for axis, (d, n) in enumerate(zip(spec.shape, arg.shape)):
+                if d is None:
+                    if n < 2:
+                        return None
+                    varying[(i, axis)] = n
+        return varying or None
+
+    def _trace(self, args, kwargs, varying: dict | None = None) -> ConcreteFunction:
         self._tracing_count += 1
-        graph = Graph(self.name)
+        graph = Graph(self.name, polymorphic=bool(varying))
         flat = nest.flatten((args, kwargs))
         traced, positions = [], []
         for i, leaf in enumerate(flat):
             if _is_tensor_like(leaf) and not getattr(leaf, "_is_variable", False):
                 example = make_tensor(backend.array_copy(self._as_input(leaf, i)._value))
-                graph.placeholder(example)
+                graph.placeholder(example, shadow=_shadow_input(example._value, varying, i) if varying else None)
                 traced.append(example)
                 positions.append(i)
             else:
@@ -319,7 +373,7 @@ class Function:
         _state.set_graph(graph)
         _state.push(record)
         try:
-            with set_grad_enabled(True):  # what is traced does not depend on the caller's grad mode
+            with set_grad_enabled(True), generator_kept():  # (the caller's grad mode and random state stay out)
                 result = self.python_function(*t_args, **t_kwargs)
                 outputs = [convert_to_tensor(o) for o in nest.flatten(result)]
                 _trace_gradient(graph, record, [traced[i] for i in positions], outputs)

@@ -48,12 +48,12 @@ def optimize(graph: Graph) -> Graph:
 
 def _copy(graph: Graph) -> Graph:
     """A copy sharing no op or symbol with ``graph`` (attribute values are shared)."""
-    g = Graph(graph.name)
-    g.variables, g.effects = list(graph.variables), graph.effects
+    g = Graph(graph.name, graph.polymorphic)
+    g.variables, g.effects, g.specialised = list(graph.variables), graph.effects, graph.specialised
     symbols: dict = {}
     for op in graph.operations:
         new = GraphOp(op.type, op.name, op.op_def, [symbols[id(s)] for s in op.inputs], op.attrs, op.multiple)
-        new.outputs = [Symbol(new, s.index, s.shape, s.dtype) for s in op.outputs]
+        new.outputs = [Symbol(new, s.index, s.shape, s.dtype, s.shadow) for s in op.outputs]
         symbols.update((id(s), n) for s, n in zip(op.outputs, new.outputs))
         g.operations.append(new)
     g.inputs = [symbols[id(s)] for s in graph.inputs]
@@ -73,7 +73,11 @@ def _constant_value(s: Symbol):
     return s.op.attrs["value"] if s.op.type == "Const" else None
 
 
-_SHAPE_ONLY = ("OnesLike", "ZerosLike", "Shape", "Size", "Rank")  # depend on the (static) shape alone
+_SHAPE_ONLY = ("OnesLike", "ZerosLike", "Shape", "Size", "Rank", "ReducedCount")  # depend on the shape alone
+
+
+def _is_static(s: Symbol) -> bool:
+    return s.shape == s.shadow
 
 
 def _fold(op: GraphOp, g: Graph, ops: list):
@@ -81,6 +85,8 @@ def _fold(op: GraphOp, g: Graph, ops: list):
     if op.multiple or len(op.outputs) != 1 or op.op_def.kernel is None or not op.inputs:
         return None
     if op.type in _SHAPE_ONLY:
+        if not _is_static(op.inputs[0]):
+            return None
         example = backend.xp.zeros(op.inputs[0].shape, op.inputs[0].dtype)
         folded = _const(g, op.op_def.kernel(example, **op.attrs))
         ops.append(folded.op)
@@ -99,7 +105,7 @@ def _is_filled(s: Symbol, number) -> bool:
 
 
 def _same(a: Symbol, b: Symbol) -> bool:
-    return a.shape == b.shape and a.dtype == b.dtype
+    return a.same_shape(b) and a.dtype == b.dtype
 
 
 def _simplify(op: GraphOp, g: Graph, ops: list):
@@ -109,7 +115,7 @@ def _simplify(op: GraphOp, g: Graph, ops: list):
     out = op.outputs[0]
     ins = op.inputs
     kind = op.type
-    shape_only = ("Identity", "Reshape", "BroadcastTo", "Cast", "ExpandDims", "Squeeze")
+    shape_only = ("Identity", "Reshape", "BroadcastTo", "Cast", "ExpandDims", "Squeeze", "ReshapeLike", "BroadcastLike")
     if (kind in shape_only or (kind == "Transpose" and _is_identity_perm(op))) and _same(ins[0], out):
         return ins[0]
     if kind == "Mul":
@@ -122,11 +128,16 @@ def _simplify(op: GraphOp, g: Graph, ops: list):
                 return keep
     if kind in ("Sub", "RealDiv", "Pow") and _is_filled(ins[1], 0 if kind == "Sub" else 1) and _same(ins[0], out):
         return ins[0]
+    if kind in _RUNTIME_SHAPED and _is_static(out):  # the shape it reads at run time is known now
+        return _emit(g, ops, _RUNTIME_SHAPED[kind], ins[:1], {"shape": out.shape}, out)
     if kind == "Neg" and ins[0].op.type == "Neg":
         return ins[0].op.inputs[0]
     if kind == "Sum" and ins[0].op.type == "BroadcastTo":
         return _sum_of_broadcast(op, g, ops)
     return None
+
+
+_RUNTIME_SHAPED = {"ReshapeLike": "Reshape", "BroadcastLike": "BroadcastTo"}
 
 
 def _is_identity_perm(op: GraphOp) -> bool:
@@ -138,6 +149,8 @@ def _sum_of_broadcast(op: GraphOp, g: Graph, ops: list):
     """``Sum(BroadcastTo(y), axes)`` over exactly the broadcast axes is ``y * count``, reshaped."""
     broadcast = op.inputs[0].op
     y = broadcast.inputs[0]
+    if not (_is_static(y) and _is_static(broadcast.outputs[0])):
+        return None
     full = broadcast.outputs[0].shape
     axes = op.attrs.get("axis")
     axes = tuple(range(len(full))) if axes is None else tuple(axes)
@@ -164,7 +177,7 @@ def _sum_of_broadcast(op: GraphOp, g: Graph, ops: list):
 
 def _emit(g: Graph, ops: list, op_type: str, inputs, attrs, like: Symbol) -> Symbol:
     op = GraphOp(op_type, f"{op_type}_simplified_{len(ops)}", OPS[op_type], inputs, attrs)
-    op.outputs = [Symbol(op, 0, like.shape, like.dtype)]
+    op.outputs = [Symbol(op, 0, like.shape, like.dtype, like.shadow)]
     ops.append(op)
     return op.outputs[0]
 

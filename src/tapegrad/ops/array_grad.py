@@ -21,23 +21,23 @@ from .array_ops import (
     where,
     zeros_like,
 )
-from .grad_util import unbroadcast
+from .grad_util import reshape_to, scatter_to, unbroadcast
 from .reduction_ops import reduce_sum
 
 
 @RegisterGradient("Reshape")
 def _reshape_grad(op, grad):
-    return reshape(grad, op.inputs[0].shape)
+    return reshape_to(grad, op.inputs[0])
 
 
 @RegisterGradient("ExpandDims")
 def _expand_dims_grad(op, grad):
-    return reshape(grad, op.inputs[0].shape)
+    return reshape_to(grad, op.inputs[0])
 
 
 @RegisterGradient("Squeeze")
 def _squeeze_grad(op, grad):
-    return reshape(grad, op.inputs[0].shape)
+    return reshape_to(grad, op.inputs[0])
 
 
 @RegisterGradient("Identity")
@@ -147,7 +147,7 @@ def _gather_nd_grad(op, grad):
 
 @RegisterGradient("StridedSlice")
 def _getitem_grad(op, grad):
-    return scatter_add(grad, op.inputs[0].shape, op.get_attr("key"))
+    return scatter_to(grad, op.inputs[0], op.get_attr("key"))
 
 
 @RegisterGradient("TensorScatterUpdate")

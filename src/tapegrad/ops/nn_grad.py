@@ -7,8 +7,8 @@ import math
 from ..engine.registry import RegisterGradient
 from . import math_ops as m
 from . import nn_ops as nn
-from .array_ops import broadcast_to, reshape, where
-from .grad_util import is_zero, unbroadcast
+from .array_ops import broadcast_to, where
+from .grad_util import insert_axis, is_zero, unbroadcast
 from .reduction_ops import reduce_sum
 
 
@@ -76,21 +76,14 @@ def _log_softmax_grad(op, grad):
     return grad - m.exp(op.outputs[0]) * reduce_sum(grad, axis=axis, keepdims=True)
 
 
-def _keep_axis(grad, axis):
-    """A loss gradient with the reduced class ``axis`` put back (size 1)."""
-    shape = list(grad.shape)
-    shape.insert(axis, 1)
-    return reshape(grad, shape)
-
-
 @RegisterGradient("SoftmaxCrossEntropyWithLogits")
 def _softmax_xent_grad(op, grad):
     labels, logits = op.inputs
     axis = op.get_attr("axis")
-    g = _keep_axis(grad, axis)
-    shape = _broadcast_shape(labels.shape, logits.shape)
-    wide_labels = broadcast_to(labels, shape)
-    wide_logits = broadcast_to(logits, shape)
+    g = insert_axis(grad, axis)
+    shape = _broadcast_shape(labels._value.shape, logits._value.shape)
+    wide_labels = labels if labels._value.shape == shape else broadcast_to(labels, shape)
+    wide_logits = logits if logits._value.shape == shape else broadcast_to(logits, shape)
     total = reduce_sum(wide_labels, axis=axis, keepdims=True)
     d_logits = g * (nn._softmax(wide_logits, axis=axis) * total - wide_labels)
     d_labels = -g * nn._log_softmax(wide_logits, axis=axis)
@@ -108,7 +101,7 @@ def _broadcast_shape(a, b):
 def _sparse_softmax_xent_grad(op, grad, grad_backprop):
     logits = op.inputs[1]
     backprop = op.outputs[1]
-    result = reshape(grad, (*grad.shape, 1)) * backprop
+    result = insert_axis(grad, grad.ndim) * backprop
     if not is_zero(grad_backprop):  # differentiating the gradient: backprop = softmax(logits) - one_hot
         softmax = nn._softmax(logits, axis=logits.ndim - 1)
         result = result + softmax * (grad_backprop - reduce_sum(grad_backprop * softmax, axis=-1, keepdims=True))

@@ -5,23 +5,20 @@ from __future__ import annotations
 from ..engine.registry import RegisterGradient
 from . import math_ops as m
 from . import reduction_ops as r
-from .array_ops import broadcast_to, ones_like, reshape, stop_gradient, where
-from .shape_util import kept_shape
+from .array_ops import ones_like, stop_gradient, where
+from .grad_util import broadcast_to_like, reduced_count, reshape_to
 
 
 def _spread(op, grad):
     """``grad`` of a reduction, reshaped to keep the reduced axes and broadcast to the input."""
-    shape = op.inputs[0].shape
-    if not op.get_attr("keepdims"):
-        grad = reshape(grad, kept_shape(shape, op.get_attr("axis")))
-    return broadcast_to(grad, shape)
+    return broadcast_to_like(_kept(op, grad), op.inputs[0])
 
 
 def _kept(op, t):
     """``t``, an output of the reduction ``op``, with the reduced axes kept (size 1)."""
     if op.get_attr("keepdims"):
         return t
-    return reshape(t, kept_shape(op.inputs[0].shape, op.get_attr("axis")))
+    return reshape_to(t, op.inputs[0], keep=_axes(op))
 
 
 def _axes(op):
@@ -37,11 +34,7 @@ def _sum_grad(op, grad):
 
 @RegisterGradient("Mean")
 def _mean_grad(op, grad):
-    shape = op.inputs[0].shape
-    count = 1
-    for a in _axes(op):
-        count *= shape[a]
-    return _spread(op, grad) / count
+    return _spread(op, grad) / reduced_count(op.inputs[0], _axes(op))
 
 
 def _product_of_others(x, axes):
