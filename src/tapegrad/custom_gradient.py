@@ -8,7 +8,7 @@ import inspect
 from . import nest
 from .engine.dispatch import record
 from .engine.registry import OpDef, RegisterGradient
-from .engine.state import state
+from .engine.state import set_grad_enabled, set_variable_reads, state
 from .engine.tensor import Tensor, convert_to_tensor
 
 _CUSTOM = OpDef("CustomGradient", None, (), builtin=True)
@@ -29,12 +29,14 @@ def custom_gradient(f):
     def wrapped(*args, **kwargs):
         inputs = [a if isinstance(a, Tensor) else convert_to_tensor(a) for a in args]
         prev_enabled, prev_reads = state.grad_enabled, state.variable_reads
-        state.grad_enabled, state.variable_reads = False, []
+        reads = []
+        set_variable_reads(reads)
+        set_grad_enabled(False)
         try:
             returned = f(*inputs, **kwargs)
-            reads = state.variable_reads
         finally:
-            state.grad_enabled, state.variable_reads = prev_enabled, prev_reads
+            set_variable_reads(prev_reads)
+            set_grad_enabled(prev_enabled)
         if not isinstance(returned, tuple | list) or len(returned) != 2 or not callable(returned[1]):
             raise TypeError(
                 f"custom_gradient: {f.__name__} must return a pair (outputs, grad_fn), got {type(returned).__name__}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from .engine.state import set_grad_enabled as _set
 from .engine.state import state
 
 
@@ -18,17 +19,17 @@ class set_grad_enabled:
     def __init__(self, mode: bool):
         self._prev = state.grad_enabled
         self._mode = bool(mode)
-        state.grad_enabled = self._mode
+        _set(self._mode)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        state.grad_enabled = self._prev
+        _set(self._prev)
         return False
 
     def __call__(self, fn):
-        state.grad_enabled = self._prev  # as a decorator it changes nothing until called
+        _set(self._prev)  # as a decorator it changes nothing until called
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -46,11 +47,11 @@ class _GradMode:
 
     def __enter__(self):
         self._prev = state.grad_enabled
-        state.grad_enabled = self._mode
+        _set(self._mode)
         return self
 
     def __exit__(self, *exc):
-        state.grad_enabled = self._prev
+        _set(self._prev)
         return False
 
     def __call__(self, fn):

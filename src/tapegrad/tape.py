@@ -143,11 +143,16 @@ class GradientTape:
         was_recording = record.recording
         record.recording = False
         _state.refresh_active()
+        quiet = not _state.state.active and _state.state.grad_enabled
+        if quiet:  # no tape could record the gradient's ops: skip asking, op by op
+            _state.set_grad_enabled(False)
         try:
             keep = self._persistent if retain is None else retain
             return backward(record, targets, seeds, sources, retain=keep)
         finally:
             record.recording = was_recording
+            if quiet:
+                _state.set_grad_enabled(True)
             _state.refresh_active()
             if retain is None and not self._persistent:
                 self._used = True

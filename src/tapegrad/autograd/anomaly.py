@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from ..engine.state import state
+from ..engine.state import set_anomaly, state
 
 
 class detect_anomaly:
@@ -17,11 +17,11 @@ class detect_anomaly:
 
     def __enter__(self):
         self._prev = state.anomaly
-        state.anomaly = self._mode
+        set_anomaly(self._mode)
         return self
 
     def __exit__(self, *exc) -> bool:
-        state.anomaly = self._prev
+        set_anomaly(self._prev)
         return False
 
     def __call__(self, fn):
@@ -35,7 +35,7 @@ class detect_anomaly:
 
 def set_detect_anomaly(mode: bool) -> None:
     """Turn anomaly detection on or off for this thread."""
-    state.anomaly = bool(mode)
+    set_anomaly(bool(mode))
 
 
 def is_anomaly_enabled() -> bool:

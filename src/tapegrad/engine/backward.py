@@ -53,7 +53,6 @@ class _Walk:
         self.leaf_sink = leaf_sink
         self.stop = {key_of(s, record) for s in stop}
         self.grads: dict = {}
-        self.needed: dict = {}  # node -> whether it leads to a source
         self.in_keys: dict = {}  # node -> the key each input's gradient goes to (None: unwanted)
         self.hooked: set = set()
         self.anomaly = state.anomaly
@@ -68,12 +67,13 @@ class _Walk:
             elif not record.watches(t) or k in self.stop:
                 continue  # a leaf this record does not track: unconnected
             grads[k] = g if k not in grads else self.add(grads[k], g)
-        order = self._toposort(roots)
+        order = self._order(roots)
         leaves: dict = {}
         try:
-            for node in reversed(order):
-                if self.needed[node]:
-                    self._step(node, leaves)
+            step = self._step
+            for node in order:
+                if True in node.needs_input_grad:
+                    step(node, leaves)
         finally:
             if not retain:
                 for node in order:
@@ -100,20 +100,29 @@ class _Walk:
         return g
 
     def _step(self, node, leaves) -> None:
-        out_grads = self._output_grads(node)
-        if out_grads is None:
-            return
+        grads, wanted, stop = self.grads, self.wanted, self.stop
+        if node.hooks is None and len(node.values) == 1:  # the common case, kept short
+            k = (node, 0)
+            g = grads.get(k) if k in wanted else grads.pop(k, None)
+            if g is None or (stop and k in stop):
+                return
+            out_grads = (g,)
+        else:
+            out_grads = self._output_grads(node)
+            if out_grads is None:
+                return
         fn = node.op_def.gradient or gradient_function(node.type)
         if fn is None:
             return
+        inputs = node.inputs
         if node.versions is not None:
             _check_versions(node)
         else:
-            for t in node.inputs:
+            for t in inputs:
                 if t._version:
                     _check_versions(node)
                     break
-        in_keys, node.needs_input_grad = self.in_keys[node]
+        in_keys = self.in_keys[node]
         in_grads = fn(node, *out_grads)
         if type(in_grads) not in (list, tuple):
             in_grads = (in_grads,)
@@ -123,13 +132,12 @@ class _Walk:
             )
         if self.observer is not None:
             self.observer(node, fn, out_grads, [g if k is not None else None for g, k in zip(in_grads, in_keys)])
-        grads, wanted = self.grads, self.wanted
         for i, k in enumerate(in_keys):
             g = in_grads[i]
             if k is None or g is None:
                 continue
-            t = node.inputs[i]
-            if type(g) is not Tensor or g._value.shape != t._value.shape or g._value.dtype != t._value.dtype:
+            t = inputs[i]
+            if type(g) is not Tensor or g._value.dtype is not t._value.dtype or g._value.shape != t._value.shape:
                 g = _conform(g, t, node, i, self.cast)
             if self.anomaly:
                 _check_finite(node, i, g)
@@ -141,10 +149,6 @@ class _Walk:
     def _output_grads(self, node):
         """The complete gradients of ``node``'s outputs (zeros for unreached ones), or None."""
         grads, wanted = self.grads, self.wanted
-        if len(node.values) == 1 and node.hooks is None:  # the common case, kept short
-            k = (node, 0)
-            g = grads.get(k) if k in wanted else grads.pop(k, None)
-            return None if g is None or k in self.stop else (g,)
         out = []
         for i in range(len(node.values)):
             k = (node, i)
@@ -160,46 +164,53 @@ class _Walk:
             return out
         return [_symbolic_zero(v) if g is None else g for g, v in zip(out, node.values)]
 
-    def _input_key(self, t: Tensor):
-        """The key a gradient for input ``t`` accumulates under, or None if nobody wants it."""
-        if t._value.dtype.kind not in "fc":
-            return None
-        k = key_of(t, self.record)
-        if k in self.stop:
-            return k if k in self.wanted else None
-        if type(k) is tuple:
-            return k if k in self.wanted or self.needed.get(k[0]) else None
-        if (k in self.wanted or self.leaf_sink is not None) and self.record.watches(t):
-            return k
-        return None
-
-    def _toposort(self, roots) -> list:
-        """The ops reachable from ``roots``, producers first; fills ``needed`` (leads to a source)."""
-        record, needed = self.record, self.needed
-        order = []
+    def _order(self, roots) -> list:
+        """The ops reachable from ``roots``, consumers first, each told which inputs' gradients
+        are wanted (``needs_input_grad``); ops that lead to no source want none."""
+        record, in_keys = self.record, self.in_keys
+        reached = []
         for root in roots:
-            if root in needed:
+            if root in in_keys:
                 continue
             _check_alive(root, record)
-            needed[root] = False
-            stack = [(root, iter(root.inputs))]
+            in_keys[root] = None
+            stack = [root]
             while stack:
-                node, inputs = stack[-1]
-                for t in inputs:
+                node = stack.pop()
+                node.needs_input_grad = None
+                reached.append(node)
+                for t in node.inputs:
                     n = t._node
-                    if n is not None and n not in needed and (record is ALL or record in n.tapes):
+                    if n is not None and n not in in_keys and (record is ALL or record in n.tapes):
                         _check_alive(n, record)
-                        needed[n] = False
-                        stack.append((n, iter(n.inputs)))
-                        break
+                        in_keys[n] = None
+                        stack.append(n)
+        reached.sort(key=_sequence_number)  # an op is created after the ops that made its inputs
+        wanted, stop, sink = self.wanted, self.stop, self.leaf_sink is not None
+        for node in reached:
+            keys, needs = [], []
+            for t in node.inputs:
+                n = t._node
+                if n is not None and (record is ALL or record in n.tapes):
+                    k = (n, t._index)
+                    used = n.needs_input_grad  # None: made after ``t`` (rebound by an in-place op)
+                    keep = used is None or True in used or k in wanted
                 else:
-                    stack.pop()
-                    order.append(node)
-                    keys = [self._input_key(t) for t in node.inputs]
-                    needs = tuple(k is not None for k in keys)
-                    self.in_keys[node] = keys, needs
-                    needed[node] = True in needs
-        return order
+                    k = id(t)
+                    keep = (sink or k in wanted) and record.watches(t)
+                if keep and stop and k in stop:
+                    keep = k in wanted
+                keep = keep and t._value.dtype.kind in "fc"
+                keys.append(k if keep else None)
+                needs.append(keep)
+            in_keys[node] = keys
+            node.needs_input_grad = tuple(needs)
+        reached.reverse()
+        return reached
+
+
+def _sequence_number(node) -> int:
+    return node.sequence
 
 
 def _symbolic_zero(value) -> Tensor:
@@ -245,7 +256,7 @@ def _check_finite(node, i: int, g: Tensor) -> None:
 
 
 def _check_alive(node, record) -> None:
-    if node.freed or record in node.released:
+    if node.values is None or record in node.released:
         raise RuntimeError(
             f"Trying to backward through the graph a second time (at op {node.type}): its saved "
             "values were freed by an earlier backward pass. Pass retain_graph=True (or use a "

@@ -80,18 +80,28 @@ def weak_scalar(value, dtype) -> Tensor:
 
 def recording_tapes(inputs) -> tuple:
     """The records that track any of ``inputs`` and are recording now."""
-    st = state
-    if not st.grad_enabled:
-        if st.variable_reads is not None:
-            st.variable_reads.extend(t for t in inputs if t._trainable_var)
-        return ()
-    active = st.active
+    active, enabled, _, _, reads = state.mode
+    if enabled:
+        return _tracking(inputs, active)
+    if reads is not None:
+        _read_while_off(inputs, reads)
+    return ()
+
+
+def _read_while_off(inputs, reads: list) -> None:
+    """Grad is off: nothing records, but ``custom_gradient`` collects the variables read."""
+    reads.extend(t for t in inputs if t._trainable_var)
+
+
+def _tracking(inputs, active) -> tuple:
     found = ()
     for t in inputs:
         node = t._node
         if node is not None:
             tapes = node.tapes
-            if tapes is not found and tapes:
+            if not found:
+                found = tapes
+            elif tapes is not found:
                 found = _union(found, tapes)
         if t._rg and AUTOGRAD not in found:
             found += (AUTOGRAD,)
@@ -99,14 +109,12 @@ def recording_tapes(inputs) -> tuple:
             if r not in found and r.watches(t):
                 found += (r,)
     for r in found:
-        if not r.recording:
-            return tuple(r for r in found if r.recording)
+        if not r.recording:  # a tape that has stopped (or paused for its backward pass)
+            return tuple([r for r in found if r.recording]) if len(found) > 1 else ()
     return found
 
 
 def _union(a: tuple, b: tuple) -> tuple:
-    if not a:
-        return b
     extra = tuple(r for r in b if r not in a)
     return a + extra if extra else a
 
@@ -115,7 +123,7 @@ def apply(op, inputs: tuple, attrs: dict):
     """Run ``op`` on ``inputs``; return its output tensor(s), recorded if tracked.
 
     This runs once per op the user calls: the common case (tensors in, one array
-    out, nothing to record) takes no detours.
+    out) takes no detours, and reads the thread's recording mode once.
     """
     for t in inputs:
         if type(t) is not Tensor:
@@ -124,36 +132,46 @@ def apply(op, inputs: tuple, attrs: dict):
     try:
         n = len(inputs)
         if n == 1:
-            out = op.kernel(inputs[0]._value, **attrs)
+            out = op.kernel(inputs[0]._value, **attrs) if attrs else op.kernel(inputs[0]._value)
         elif n == 2:
-            out = op.kernel(inputs[0]._value, inputs[1]._value, **attrs)
+            a, b = inputs
+            out = op.kernel(a._value, b._value, **attrs) if attrs else op.kernel(a._value, b._value)
         else:
             out = op.kernel(*[t._value for t in inputs], **attrs)
     except Exception as e:
         raise op_error(op.type, inputs, e) from None
+    active, enabled, observed, anomaly, reads = state.mode
     tapes = ()
     if op.differentiable:
-        if state.active or not state.grad_enabled:
-            tapes = recording_tapes(inputs)
+        if not enabled:
+            if reads is not None:
+                _read_while_off(inputs, reads)
+        elif active:
+            tapes = _tracking(inputs, active)
         else:
             for t in inputs:
                 if t._node is not None or t._rg:
-                    tapes = recording_tapes(inputs)
+                    tapes = _tracking(inputs, active)
                     break
     if type(out) is tuple:
         values = tuple(v if type(v) is _ndarray else _asarray(v) for v in out)
-        node = _record(op, inputs, attrs, values, tapes) if tapes else None
+        node = _record(op, inputs, attrs, values, tapes, anomaly) if tapes else None
         outputs = tuple(make_tensor(v, node, i) for i, v in enumerate(values))
-        if state.observed:
+        if observed:
             _observe(op, inputs, attrs, values, node, outputs, True)
         return outputs
     if type(out) is not _ndarray:
         out = _asarray(out)
     t = _new(Tensor)
     t._value = out
-    t._node = _record(op, inputs, attrs, (out,), tapes) if tapes else None
-    if state.observed:
-        _observe(op, inputs, attrs, (out,), t._node, (t,), False)
+    if tapes:
+        t._node = _record(op, inputs, attrs, (out,), tapes, anomaly)
+        if observed:
+            _observe(op, inputs, attrs, (out,), t._node, (t,), False)
+        return t
+    t._node = None
+    if observed:
+        _observe(op, inputs, attrs, (out,), None, (t,), False)
     return t
 
 
@@ -165,14 +183,13 @@ def _observe(op, inputs, attrs, values, node, outputs, multiple: bool) -> None:
         state.graph.add(op, inputs, attrs, outputs, multiple)
 
 
-def _record(op, inputs, attrs, values, tapes) -> Node:
-    versions = None
+def _record(op, inputs, attrs, values, tapes, anomaly: bool) -> Node:
+    node = Node(op, inputs, attrs, values, tapes)
     for t in inputs:
         if t._version:
-            versions = tuple(t._version for t in inputs)
+            node.versions = tuple(t._version for t in inputs)
             break
-    node = Node(op, inputs, attrs, values, tapes, versions)
-    if state.anomaly:
+    if anomaly:
         node.stack = traceback.extract_stack()[:-3]
     return node
 
@@ -185,7 +202,7 @@ def record(op, inputs: tuple, attrs: dict, values: tuple, sources=None) -> list:
     stand for the tensors ``sources`` computed.
     """
     tapes = recording_tapes(inputs)
-    node = _record(op, inputs, attrs, values, tapes) if tapes else None
+    node = _record(op, inputs, attrs, values, tapes, state.anomaly) if tapes else None
     outputs = [make_tensor(v, node, i) for i, v in enumerate(values)]
     if state.forward:
         push_tangents(op, inputs, attrs, values, node, outputs)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import traceback
 
 from .tensor import make_tensor
 
+_created = itertools.count()
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -21,20 +23,23 @@ class Node:
     """
 
     # Per-op fields are slots; rarely used ones (hooks, creation stack) use the dict.
-    __slots__ = ("__dict__", "attrs", "inputs", "op_def", "released", "tapes", "values", "versions")
+    __slots__ = (
+        "__dict__", "attrs", "inputs", "needs_input_grad", "op_def", "released", "sequence", "tapes", "values"
+    )  # fmt: skip
+    versions = None  # the inputs' version counters when recorded, if any was modified in place
     hooks = None  # [(output index, hook)] registered on this op's outputs
     stack = None  # where the op was created, kept in anomaly mode
-    needs_input_grad = None
     out_tangents = None  # forward mode: {accumulator: [tangent per output]}
 
-    def __init__(self, op_def, inputs, attrs, values, tapes, versions=None):
+    def __init__(self, op_def, inputs, attrs, values, tapes):
         self.op_def = op_def
         self.inputs = inputs
         self.attrs = attrs
         self.values = values
         self.tapes = tapes
-        self.versions = versions
         self.released = ()
+        self.sequence = next(_created)  # creation order: a topological order of the graph
+        self.needs_input_grad = None
 
     @property
     def type(self) -> str:
@@ -87,11 +92,23 @@ class Node:
         The graph's shape stays (``grad_fn.next_functions`` still works): inputs are
         replaced by stand-ins that keep their producing op but not their value.
         """
-        if record in self.tapes and record not in self.released:
-            self.released += (record,)
-        if len(self.released) == len(self.tapes) and self.values is not None:
+        released = self.released
+        if record not in released and record in self.tapes:
+            released = self.released = released + (record,)
+        if len(released) == len(self.tapes) and self.values is not None:
             self.values = None
-            self.inputs = tuple(t if t._rg else make_tensor(None, t._node, t._index) for t in self.inputs)
+            self.inputs = tuple([_stand_in(t) for t in self.inputs])
 
     def __repr__(self) -> str:
         return f"<tg.Operation {self.type!r}>"
+
+
+_RELEASED_CONSTANT = make_tensor(None)
+
+
+def _stand_in(t):
+    """What a released op keeps of input ``t``: its producer, not its value."""
+    if t._rg:
+        return t
+    node = t._node
+    return _RELEASED_CONSTANT if node is None else make_tensor(None, node, t._index)

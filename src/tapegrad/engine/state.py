@@ -74,14 +74,41 @@ class _State(threading.local):
     forward: tuple = ()  # active forward-mode accumulators (set with set_forward)
     graph = None  # the graph being traced by tg.function, if any (set with set_graph)
     observed = False  # forward or graph: every op must be shown to them
+    # What the per-op hot path reads, in one thread-local lookup: (active, grad_enabled,
+    # observed, anomaly, variable_reads). Kept in step with the fields by the setters below.
+    mode: tuple = ((), True, False, False, None)
 
 
 state = _State()
 
 
+def _refresh_mode() -> None:
+    st = state
+    st.mode = (st.active, st.grad_enabled, st.observed, st.anomaly, st.variable_reads)
+
+
 def refresh_active() -> None:
     """Recompute which entered tapes are recording (after enter/exit/pause)."""
     state.active = tuple(r for r in state.stack if r.recording)
+    _refresh_mode()
+
+
+def set_grad_enabled(flag: bool) -> None:
+    """Turn recording on or off in this thread."""
+    state.grad_enabled = flag
+    _refresh_mode()
+
+
+def set_variable_reads(reads: list | None) -> None:
+    """Collect the trainable variables ops read while grad is off into ``reads`` (None: stop)."""
+    state.variable_reads = reads
+    _refresh_mode()
+
+
+def set_anomaly(flag: bool) -> None:
+    """Turn anomaly detection on or off in this thread."""
+    state.anomaly = flag
+    _refresh_mode()
 
 
 def push(record: TapeRecord) -> None:
@@ -100,9 +127,11 @@ def set_forward(accumulators: tuple) -> None:
     """Make ``accumulators`` the active forward-mode accumulators of this thread."""
     state.forward = accumulators
     state.observed = bool(accumulators) or state.graph is not None
+    _refresh_mode()
 
 
 def set_graph(graph) -> None:
     """Make ``graph`` the graph this thread traces into (None: not tracing)."""
     state.graph = graph
     state.observed = bool(state.forward) or graph is not None
+    _refresh_mode()
