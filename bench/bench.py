@@ -1,222 +1,218 @@
-"""tapegrad against the same computations written by hand in NumPy, in one run.
+"""tapegrad against hand-written NumPy (and PyTorch, HIPS autograd, JAX when installed): issue #7.
 
-1. The chain: x float64 of shape (16,), ``y = sin(y) * 1.01 + 0.1`` repeated 200 times
-   (600 ops), gradient of ``sum(y)``: median microseconds per op, forward and backward.
-2. A training step of a 784-256-256-10 MLP (batch 64, float32, ReLU, softmax
-   cross-entropy, SGD, gradients of all six parameters): median milliseconds.
+Every row's result is first checked against the hand-written NumPy result (values and
+dtypes), then the rows of a workload run in turn, rotating, so that drifts in machine
+speed hit them alike; each figure is a median, and its ratio is to hand-written NumPy in
+the same run. Prints the Markdown body of ``bench/RESULTS.md``.
 
-Each tapegrad figure is also given as a ratio to hand-written NumPy. Run with
-``make bench`` (one thread).
+``make bench`` (up to 40 runs a workload, a few minutes), ``make bench-quick`` (a few
+runs, under a minute), or ``python bench/bench.py [--quick] [--only W1,W4] [--repeats N]``.
 """
 
 from __future__ import annotations
 
-import itertools
+import argparse
+import dataclasses
+import datetime
+import gc
+import importlib.metadata
+import os
+import platform
 import statistics
+import subprocess
 import sys
 import time
+import tracemalloc
+from collections.abc import Callable
 
 import numpy as np
 
-import tapegrad as tg
+import frameworks
+from workloads import BUILDERS, Workload
 
-STEPS = 200
-OPS = 3 * STEPS
-
-
-def chain_numpy(x0: np.ndarray) -> np.ndarray:
-    """Forward and hand-derived backward of the chain in plain NumPy."""
-    y = x0
-    cosines = []
-    for _ in range(STEPS):
-        cosines.append(np.cos(y))
-        y = np.sin(y) * 1.01 + 0.1
-    grad = np.ones_like(y)
-    for c in reversed(cosines):
-        grad = grad * 1.01 * c
-    return grad
+COLUMNS = {
+    "numpy": "hand NumPy",
+    "eager": "tapegrad eager",
+    "function": "tapegrad tg.function",
+    "torch": "PyTorch",
+    "autograd": "HIPS autograd",
+    "jax": "JAX jit",
+}
+OPTIONAL = {"torch": "torch", "autograd": "autograd", "jax": "jax"}  # column -> distribution
+MEMORY = "W4 peak memory"
 
 
-def chain_tape(x0: np.ndarray) -> np.ndarray:
-    """The same chain through tapegrad's GradientTape."""
-    x = tg.constant(x0)
-    with tg.GradientTape() as tape:
-        tape.watch(x)
-        y = x
-        for _ in range(STEPS):
-            y = tg.sin(y) * 1.01 + 0.1
-        total = tg.reduce_sum(y)
-    return tape.gradient(total, x).numpy()
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    repeats: int  # runs of each row at most
+    min_repeats: int  # runs of each row at least
+    budget_s: float  # time a workload may take once min_repeats are done
 
 
-def chain_backward(x0: np.ndarray) -> np.ndarray:
-    """The same chain through the PyTorch face: requires_grad and backward()."""
-    x = tg.tensor(x0, requires_grad=True)
-    y = x
-    for _ in range(STEPS):
-        y = tg.sin(y) * 1.01 + 0.1
-    tg.reduce_sum(y).backward()
-    return x.grad.numpy()
+FULL = Settings(repeats=40, min_repeats=10, budget_s=25.0)
+QUICK = Settings(repeats=5, min_repeats=3, budget_s=1.5)
 
 
-def chain_untracked(x0: np.ndarray) -> np.ndarray:
-    """The forward chain through tapegrad ops when no input requires grad."""
-    y = tg.constant(x0)
-    for _ in range(STEPS):
-        y = tg.sin(y) * 1.01 + 0.1
-    return y.numpy()
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """``figures[key][row] / figures[key][against] <= limit``."""
+
+    key: str
+    row: str
+    against: str
+    limit: float
+
+    def __str__(self) -> str:
+        return f"{self.key} {COLUMNS[self.row]} ≤ {self.limit:g}x {COLUMNS[self.against]}"
+
+    def verdict(self, figures: dict[str, dict[str, float]]) -> str:
+        rows = figures.get(self.key, {})
+        missing = [COLUMNS[r] for r in (self.row, self.against) if r not in rows]
+        if missing:
+            return f"{self}: not measured ({', '.join(missing)} not run)"
+        ratio = rows[self.row] / rows[self.against]
+        return f"{self}: {_fmt(ratio)}x — {'met' if ratio <= self.limit else 'not met'}"
 
 
-def chain_no_grad(x0: np.ndarray) -> np.ndarray:
-    """The forward chain with autodiff switched off (``tg.no_grad``), on a tensor that requires grad."""
-    y = tg.tensor(x0, requires_grad=True)
-    with tg.no_grad():
-        for _ in range(STEPS):
-            y = tg.sin(y) * 1.01 + 0.1
-    return y.numpy()
+TARGETS = [
+    Target("W1", "eager", "torch", 0.5),
+    Target("W2", "eager", "torch", 0.5),
+    Target("W3", "eager", "numpy", 1.10),
+    Target("W4", "eager", "numpy", 1.15),
+    Target("W5", "eager", "numpy", 10),
+    Target("W6", "eager", "numpy", 10),
+    Target("W7", "eager", "numpy", 1.30),
+    Target("W1", "function", "numpy", 1.3),
+    Target("W3", "function", "numpy", 1.02),
+    Target(MEMORY, "eager", "numpy", 1.5),
+]
 
 
-def chain_numpy_forward(x0: np.ndarray) -> np.ndarray:
-    y = x0
-    for _ in range(STEPS):
-        y = np.sin(y) * 1.01 + 0.1
-    return y
+def median_seconds(rows: dict[str, Callable], settings: Settings) -> tuple[dict[str, float], int]:
+    """Median seconds of each row and the number of runs, the rows run in turn (rotating)."""
+    labels = list(rows)
+    times: dict[str, list[float]] = {label: [] for label in labels}
+    start = time.perf_counter()
+    for i in range(settings.repeats):
+        for label in labels[i % len(labels) :] + labels[: i % len(labels)]:
+            t0 = time.perf_counter()
+            rows[label]()
+            times[label].append(time.perf_counter() - t0)
+        if i + 1 >= settings.min_repeats and time.perf_counter() - start > settings.budget_s:
+            break
+    return {label: statistics.median(t) for label, t in times.items()}, i + 1
 
 
-_compiled_chain = None
+def peak_bytes(run: Callable) -> int:
+    """Peak bytes allocated while ``run`` computes its result (NumPy reports to tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    del result
+    return peak
 
 
-def chain_function(x0: np.ndarray) -> np.ndarray:
-    """The chain and its gradient inside one tg.function (traced once, then compiled)."""
-    global _compiled_chain
-    if _compiled_chain is None:
-
-        def chain_and_gradient(x):
-            with tg.GradientTape() as tape:
-                tape.watch(x)
-                y = x
-                for _ in range(STEPS):
-                    y = tg.sin(y) * 1.01 + 0.1
-                total = tg.reduce_sum(y)
-            return tape.gradient(total, x)
-
-        _compiled_chain = tg.function(chain_and_gradient)
-    return _compiled_chain(x0).numpy()
+def _fmt(value: float) -> str:
+    return f"{value:.3g}" if value < 1000 else f"{value:.0f}"
 
 
-# -- the MLP training step --------------------------------------------------------
-SIZES = (784, 256, 256, 10)
-BATCH = 64
-LR = 0.01
+def _cell(work: Workload, seconds: dict[str, float], row: str, unit: bool = False) -> str:
+    value = _fmt(seconds[row] * work.scale) + (f" {work.unit}" if unit else "")
+    base = work.baseline(row)
+    return value if row == base else f"{value} ({_fmt(seconds[row] / seconds[base])}x)"
 
 
-def mlp_data(seed: int = 0):
-    rng = np.random.default_rng(seed)
-    weights = []
-    for n_in, n_out in itertools.pairwise(SIZES):
-        weights.append((rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in)).astype(np.float32))
-        weights.append(np.zeros(n_out, np.float32))
-    x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
-    labels = rng.integers(0, SIZES[-1], BATCH)
-    return weights, x, labels
+def _versions() -> str:
+    found = [f"Python {platform.python_version()}", f"NumPy {np.__version__}"]
+    for name in OPTIONAL.values():
+        try:
+            found.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name} not installed")
+    return ", ".join(found)
 
 
-def mlp_step_numpy(params, x, labels):
-    """Forward, hand-derived backward and SGD update in NumPy; returns the loss."""
-    w1, b1, w2, b2, w3, b3 = params
-    h1 = np.maximum(x @ w1 + b1, 0)
-    h2 = np.maximum(h1 @ w2 + b2, 0)
-    logits = h2 @ w3 + b3
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    loss = -np.log(probs[np.arange(BATCH), labels]).mean()
-    d = probs
-    d[np.arange(BATCH), labels] -= 1
-    d /= BATCH
-    gw3, gb3 = h2.T @ d, d.sum(0)
-    d = (d @ w3.T) * (h2 > 0)
-    gw2, gb2 = h1.T @ d, d.sum(0)
-    d = (d @ w2.T) * (h1 > 0)
-    gw1, gb1 = x.T @ d, d.sum(0)
-    for p, g in zip(params, (gw1, gb1, gw2, gb2, gw3, gb3)):
-        p -= LR * g
-    return loss
+def _machine() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor() or platform.machine()
+    threads = os.environ.get("OMP_NUM_THREADS", "unset")
+    return f"{cpu}, {os.cpu_count()} cores, OMP_NUM_THREADS={threads}"
 
 
-def mlp_step_tapegrad(variables, x, labels):
-    """The same step with a GradientTape and Variable updates."""
-    w1, b1, w2, b2, w3, b3 = variables
-    with tg.GradientTape() as tape:
-        h1 = tg.relu(x @ w1 + b1)
-        h2 = tg.relu(h1 @ w2 + b2)
-        logits = h2 @ w3 + b3
-        loss = tg.reduce_mean(tg.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
-    grads = tape.gradient(loss, variables)
-    for v, g in zip(variables, grads):
-        v.assign_sub(LR * g)
-    return loss
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.strip()
 
 
-def mlp_rows(repeats: int):
-    weights, x, labels = mlp_data()
-    params = [w.copy() for w in weights]
-    variables = [tg.Variable(w) for w in weights]
-    compiled_vars = [tg.Variable(w) for w in weights]
-    compiled = tg.function(lambda x, labels: mlp_step_tapegrad(compiled_vars, x, labels))
-    x_t, labels_t = tg.constant(x), tg.constant(labels)
-    np.testing.assert_allclose(
-        float(mlp_step_tapegrad(variables, x_t, labels_t)), mlp_step_numpy(params, x, labels), rtol=1e-5
-    )
-    base = "MLP step, hand-written NumPy"
-    return [
-        (base, lambda _: mlp_step_numpy(params, x, labels), None),
-        ("MLP step, tapegrad eager", lambda _: mlp_step_tapegrad(variables, x_t, labels_t), base),
-        ("MLP step, tapegrad tg.function", lambda _: compiled(x_t, labels_t), base),
+def report(measured: list[tuple[Workload, dict[str, float], int]], memory: dict[str, int], settings: Settings) -> str:
+    """The Markdown body: settings, the table, the other rows, W4's peak memory, the targets."""
+    present = [c for c in COLUMNS if any(c in work.rows for work, _, _ in measured)]
+    lines = [
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}, tapegrad {_commit()}: {_machine()}; {_versions()}.",
+        f"Medians of {settings.min_repeats} to {settings.repeats} runs (column *runs*), rows interleaved; "
+        "ratios to hand-written NumPy in the same run.",
+        "",
+        "| workload | " + " | ".join(COLUMNS[c] for c in present) + " | runs |",
+        "|---" * (len(present) + 2) + "|",
     ]
+    others = []
+    for work, seconds, runs in measured:
+        cells = [_cell(work, seconds, c, unit=c == "numpy") if c in work.rows else "—" for c in present]
+        lines.append(f"| {work.key} {work.title} | " + " | ".join(cells) + f" | {runs} |")
+        others += [
+            f"- {work.key} {row}: {_cell(work, seconds, row, unit=True)}"
+            + ("" if work.baseline(row) in ("numpy", row) else f" against {work.baseline(row)}")
+            for row in work.rows
+            if row not in COLUMNS
+        ]
+    if others:
+        lines += ["", "Other rows (ratio to hand NumPy, or to the baseline named):", "", *others]
+    if memory:
+        peaks = ", ".join(
+            f"{COLUMNS[row]} {peak / 2**20:.1f} MiB" + ("" if row == "numpy" else f" ({_fmt(peak / memory['numpy'])}x)")
+            for row, peak in memory.items()
+        )
+        lines += ["", f"{MEMORY} of value + gradient (tracemalloc): {peaks}."]
+    figures = {work.key: seconds for work, seconds, _ in measured} | {MEMORY: memory}
+    lines += ["", "Targets:", "", *(f"- {target.verdict(figures)}" for target in TARGETS)]
+    return "\n".join(lines)
 
 
-def median_seconds(rows, arg, repeats: int) -> dict:
-    """Median seconds of each row's function, the rows run in turn (so drifts in machine
-    speed affect them alike)."""
-    times = {name: [] for name, _, _ in rows}
-    for _, fn, _ in rows:
-        fn(arg)  # warm up (and trace, for tg.function)
-    for _ in range(repeats):
-        for name, fn, _ in rows:
-            start = time.perf_counter()
-            fn(arg)
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
-
-
-def report(title: str, unit: str, scale: float, rows, arg, repeats: int) -> None:
-    medians = median_seconds(rows, arg, repeats)
-    print(f"\n{title}")
-    print(f"{'workload':40s} {unit:>8s} {'ratio':>7s}")
-    for name, _, base in rows:
-        value = medians[name] * scale
-        ratio = f"{medians[name] / medians[base]:6.2f}x" if base else ""
-        print(f"{name:40s} {value:8.2f} {ratio:>7s}")
-
-
-def main(repeats: int = 50) -> None:
-    x0 = np.random.default_rng(0).standard_normal(16)
-    for fn in (chain_tape, chain_backward, chain_function):
-        np.testing.assert_allclose(fn(x0), chain_numpy(x0), rtol=1e-12)
-    chain = [
-        ("hand-written NumPy, fwd+bwd", chain_numpy, None),
-        ("tapegrad GradientTape, fwd+bwd", chain_tape, "hand-written NumPy, fwd+bwd"),
-        ("tapegrad requires_grad + backward()", chain_backward, "hand-written NumPy, fwd+bwd"),
-        ("tapegrad tg.function, fwd+bwd", chain_function, "hand-written NumPy, fwd+bwd"),
-        ("hand-written NumPy, forward only", chain_numpy_forward, None),
-        ("tapegrad, no input requires grad", chain_untracked, "hand-written NumPy, forward only"),
-        ("tapegrad under tg.no_grad()", chain_no_grad, "hand-written NumPy, forward only"),
-    ]
-    print(f"median of {repeats} runs, Python {sys.version.split()[0]}, NumPy {np.__version__}")
-    report("600-op chain, x float64 (16,)", "us/op", 1e6 / OPS, chain, x0, repeats)
-    report("MLP 784-256-256-10 training step, batch 64, float32", "ms", 1e3, mlp_rows(repeats), None, repeats)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a few runs a workload (under a minute)")
+    parser.add_argument("--only", default=",".join(BUILDERS), help="comma-separated workloads, e.g. W1,W4")
+    parser.add_argument("--repeats", type=int, help="runs of each row at most")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    if args.repeats:
+        settings = dataclasses.replace(
+            settings, repeats=args.repeats, min_repeats=min(args.repeats, settings.min_repeats)
+        )
+    available = frameworks.available()
+    measured, memory = [], {}
+    for key in args.only.split(","):
+        start = time.perf_counter()
+        work = BUILDERS[key.strip()](available)
+        work.check()
+        seconds, runs = median_seconds(work.rows, settings)
+        measured.append((work, seconds, runs))
+        if work.key == "W4":
+            memory = {row: peak_bytes(work.rows[row]) for row in ("numpy", "eager", "function")}
+        print(f"{work.key}: checked, {runs} runs, {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        del work
+    print(report(measured, memory, settings))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
+    main()
