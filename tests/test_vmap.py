@@ -30,6 +30,8 @@ def test_vmap_of_every_op_matches_per_example_results(name, i, mapped):
     sample = op.samples[i]
     rng = np.random.default_rng(i)
     args = [np.asarray(a) for a in sample.args]
+    if not args:
+        pytest.skip("an op without inputs has nothing to map")
     in_axes = [0 if mapped == "all" or j == 0 else None for j in range(len(args))]
     batches = [np.stack([_perturbed(a, k, rng) for k in range(3)]) if ax == 0 else a for a, ax in zip(args, in_axes)]
 
