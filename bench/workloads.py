@@ -60,12 +60,14 @@ def _rows(frameworks: list[Framework], hand: Callable, make: Callable[[Framework
     return {"numpy": hand, **{fw.key: make(fw) for fw in frameworks}}
 
 
-def _value_and_grad_rows(frameworks, hand, f, x) -> dict:
-    """Rows timing ``value_and_grad(f)`` at ``x`` (f takes the namespace first)."""
+def _transform_rows(frameworks, hand, transform: str, f, args: tuple, constants: tuple = ()) -> dict:
+    """Rows timing ``fw.<transform>(x -> f(fw.ns, x, *constants))`` at ``args``, per framework."""
 
     def make(fw):
-        run, xa = fw.value_and_grad(lambda t: f(fw.ns, t)), fw.asarray(x)
-        return lambda: run(xa)
+        consts = [fw.asarray(c) for c in constants]
+        run = getattr(fw, transform)(lambda t: f(fw.ns, t, *consts))
+        arrays = [fw.asarray(a) for a in args]
+        return lambda: run(*arrays)
 
     return _rows(frameworks, hand, make)
 
@@ -91,7 +93,8 @@ def chain_numpy(x0: np.ndarray, steps: int) -> tuple:
 
 
 def _chain_workload(key: str, title: str, frameworks, x0: np.ndarray, steps: int) -> Workload:
-    rows = _value_and_grad_rows(frameworks, lambda: chain_numpy(x0, steps), lambda ns, t: chain(ns, t, steps), x0)
+    hand = lambda: chain_numpy(x0, steps)
+    rows = _transform_rows(frameworks, hand, "value_and_grad", lambda ns, t: chain(ns, t, steps), (x0,))
     return Workload(key, title, "µs/op", 1e6 / (3 * steps), rows, rtol=1e-10)
 
 
@@ -192,7 +195,7 @@ def w4_numpy(x: np.ndarray) -> tuple:
 
 def w4(frameworks: list[Framework], n: int = 10**6) -> Workload:
     x = np.random.default_rng(4).standard_normal(n)
-    rows = _value_and_grad_rows(frameworks, lambda: w4_numpy(x), w4_function, x)
+    rows = _transform_rows(frameworks, lambda: w4_numpy(x), "value_and_grad", w4_function, (x,))
     return Workload("W4", f"sum(exp(sin(x)) * x**2), value + gradient, x float64 ({n},)", "ms", 1e3, rows)
 
 
@@ -212,26 +215,24 @@ def rosenbrock_hessian(x: np.ndarray) -> np.ndarray:
 
 def w5(frameworks: list[Framework], n: int = 100) -> Workload:
     x = np.random.default_rng(5).standard_normal(n)
-
-    def make(fw):
-        run, xa = fw.hessian(lambda t: rosenbrock(fw.ns, t)), fw.asarray(x)
-        return lambda: run(xa)
-
-    rows = _rows(frameworks, lambda: rosenbrock_hessian(x), make)
+    rows = _transform_rows(frameworks, lambda: rosenbrock_hessian(x), "hessian", rosenbrock, (x,))
     return Workload("W5", f"Hessian of Rosenbrock, {n}-dim", "ms", 1e3, rows, atol=1e-9)
+
+
+def tanh_layer(ns, x, w):
+    return ns.tanh(w @ x)
 
 
 def w6(frameworks: list[Framework], n: int = 200) -> Workload:
     rng = np.random.default_rng(6)
     w, x = rng.standard_normal((n, n)) / np.sqrt(n), rng.standard_normal(n)
-
-    def make(fw):
-        wa, xa = fw.asarray(w), fw.asarray(x)
-        run = fw.jacobian(lambda t: fw.ns.tanh(wa @ t))
-        return lambda: run(xa)
-
-    rows = _rows(frameworks, lambda: (1 - np.tanh(w @ x) ** 2)[:, None] * w, make)
+    hand = lambda: (1 - np.tanh(w @ x) ** 2)[:, None] * w
+    rows = _transform_rows(frameworks, hand, "jacobian", tanh_layer, (x,), (w,))
     return Workload("W6", f"Jacobian of tanh(W x), W {n}x{n}", "ms", 1e3, rows, atol=1e-12)
+
+
+def logistic_loss(ns, x, a):
+    return ns.sum(ns.log1p(ns.exp(a @ x)))
 
 
 def logistic_hvp_numpy(a: np.ndarray, x: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -243,13 +244,7 @@ def logistic_hvp_numpy(a: np.ndarray, x: np.ndarray, v: np.ndarray) -> np.ndarra
 def w7(frameworks: list[Framework], m: int = 2000, n: int = 500) -> Workload:
     rng = np.random.default_rng(7)
     a, x, v = rng.standard_normal((m, n)) / np.sqrt(n), rng.standard_normal(n), rng.standard_normal(n)
-
-    def make(fw):
-        aa, xa, va = fw.asarray(a), fw.asarray(x), fw.asarray(v)
-        run = fw.hvp(lambda t: fw.ns.sum(fw.ns.log1p(fw.ns.exp(aa @ t))))
-        return lambda: run(xa, va)
-
-    rows = _rows(frameworks, lambda: logistic_hvp_numpy(a, x, v), make)
+    rows = _transform_rows(frameworks, lambda: logistic_hvp_numpy(a, x, v), "hvp", logistic_loss, (x, v), (a,))
     return Workload("W7", f"Hessian-vector product of sum(log(1 + exp(A x))), A {m}x{n}", "ms", 1e3, rows)
 
 
