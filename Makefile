@@ -36,15 +36,15 @@ format: $(STAMP)
 fuzz: $(STAMP)
 	$(PY) tests/run_fuzz.py --examples $${FUZZ_EXAMPLES:-10000}
 
-# benchmarks of issue #7 on one thread: `make bench` (a few minutes) prints bench/RESULTS.md's body;
+# benchmarks of issue #7 on one thread: `make bench` (a minute or two) prints bench/RESULTS.md's body;
 # `make bench-quick` runs a few repeats (under a minute)
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 bench: $(STAMP)
-	$(ONE_THREAD) $(PY) bench/bench.py
+	@$(ONE_THREAD) $(PY) bench/bench.py
 
 bench-quick: $(STAMP)
-	$(ONE_THREAD) $(PY) bench/bench.py --quick
+	@$(ONE_THREAD) $(PY) bench/bench.py --quick
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

@@ -5,7 +5,7 @@ dtypes), then the rows of a workload run in turn, rotating, so that drifts in ma
 speed hit them alike; each figure is a median, and its ratio is to hand-written NumPy in
 the same run. Prints the Markdown body of ``bench/RESULTS.md``.
 
-``make bench`` (up to 40 runs a workload, a few minutes), ``make bench-quick`` (a few
+``make bench`` (up to 50 runs a workload, a minute or two), ``make bench-quick`` (a few
 runs, under a minute), or ``python bench/bench.py [--quick] [--only W1,W4] [--repeats N]``.
 """
 
@@ -49,7 +49,7 @@ class Settings:
     budget_s: float  # time a workload may take once min_repeats are done
 
 
-FULL = Settings(repeats=40, min_repeats=10, budget_s=25.0)
+FULL = Settings(repeats=50, min_repeats=10, budget_s=25.0)
 QUICK = Settings(repeats=5, min_repeats=3, budget_s=1.5)
 
 
