@@ -97,7 +97,7 @@ class Node:
             released = self.released = released + (record,)
         if len(released) == len(self.tapes) and self.values is not None:
             self.values = None
-            self.inputs = tuple([_stand_in(t) for t in self.inputs])
+            self.inputs = tuple([t if t._rg else _stand_in(t._node, t._index) for t in self.inputs])
 
     def __repr__(self) -> str:
         return f"<tg.Operation {self.type!r}>"
@@ -106,9 +106,6 @@ class Node:
 _RELEASED_CONSTANT = make_tensor(None)
 
 
-def _stand_in(t):
-    """What a released op keeps of input ``t``: its producer, not its value."""
-    if t._rg:
-        return t
-    node = t._node
-    return _RELEASED_CONSTANT if node is None else make_tensor(None, node, t._index)
+def _stand_in(node, index: int):
+    """What a released op keeps of an input: its producer, not its value."""
+    return _RELEASED_CONSTANT if node is None else make_tensor(None, node, index)

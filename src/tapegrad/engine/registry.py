@@ -43,7 +43,9 @@ class OpDef:
         self.samples = list(samples or ())
         self.differentiable = _GRADIENTS.get(op_type, _MISSING) is not None
         self.builtin = builtin
-        self.gradient = None  # a gradient of this OpDef alone (autograd.Function), else the registry's
+        # the registry's gradient function of ``op_type``, or one of this OpDef alone
+        # (autograd.Function, tg.function calls); None: look it up (raising if missing)
+        self.gradient = _GRADIENTS.get(op_type)
 
     def __repr__(self) -> str:
         return f"<OpDef {self.type}>"
@@ -68,6 +70,7 @@ def _register_gradient(op_type: str, fn) -> None:
     _GRADIENTS[op_type] = fn
     if op_type in OPS:
         OPS[op_type].differentiable = fn is not None
+        OPS[op_type].gradient = fn
 
 
 class RegisterGradient:
