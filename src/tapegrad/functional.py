@@ -286,8 +286,12 @@ def hessian(fun, argnums=0):
 
 
 def hvp(fun, x, v):
-    """The Hessian of scalar-valued ``fun`` at ``x`` times ``v`` (forward over reverse)."""
-    return jvp(grad(fun), (x,), (v,))[1]
+    """The Hessian of scalar-valued ``fun`` at ``x`` times ``v``.
+
+    Reverse over forward: the gradient of the directional derivative ⟨∇fun(x), v⟩.
+    Unlike forward over reverse, it never computes the gradient ∇fun(x) itself.
+    """
+    return grad(lambda x: jvp(fun, (x,), (v,))[1])(x)
 
 
 # -- checking ----------------------------------------------------------------------

@@ -124,6 +124,16 @@ def unbroadcast(grad, x):
     return reshape_to(summed, x) if summed._value.shape != shape else summed
 
 
+def wanted_grads(op, grad_x, grad_y) -> tuple:
+    """Gradients of a broadcasting binary op, computing only those the backward pass wants.
+
+    ``grad_x`` and ``grad_y`` are functions returning each input's unreduced gradient.
+    """
+    x, y = op.inputs
+    need_x, need_y = op.needs_input_grad or (True, True)
+    return (unbroadcast(grad_x(), x) if need_x else None, unbroadcast(grad_y(), y) if need_y else None)
+
+
 def is_zero(grad) -> bool:
     """Whether ``grad`` is the zeros the engine passes for an output nothing used.
 

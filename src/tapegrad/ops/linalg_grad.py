@@ -7,7 +7,7 @@ from ..creation import eye
 from ..engine.registry import RegisterGradient
 from . import math_ops as m
 from .array_ops import broadcast_to, getitem, reshape, where
-from .grad_util import unbroadcast
+from .grad_util import unbroadcast, wanted_grads
 from .linalg_ops import (
     _INF,
     _LABELS,
@@ -43,14 +43,12 @@ def _matmul_grad(op, grad):
     a, b = op.inputs
     ta, tb = op.get_attr("transpose_a"), op.get_attr("transpose_b")
     if not ta and not tb:
-        ga, gb = _matmul(grad, b, False, True), _matmul(a, grad, True, False)
-    elif not ta:
-        ga, gb = _matmul(grad, b), _matmul(grad, a, True, False)
-    elif not tb:
-        ga, gb = _matmul(b, grad, False, True), _matmul(a, grad)
-    else:
-        ga, gb = _matmul(b, grad, True, True), _matmul(grad, a, True, True)
-    return unbroadcast(ga, a), unbroadcast(gb, b)
+        return wanted_grads(op, lambda: _matmul(grad, b, False, True), lambda: _matmul(a, grad, True, False))
+    if not ta:
+        return wanted_grads(op, lambda: _matmul(grad, b), lambda: _matmul(grad, a, True, False))
+    if not tb:
+        return wanted_grads(op, lambda: _matmul(b, grad, False, True), lambda: _matmul(a, grad))
+    return wanted_grads(op, lambda: _matmul(b, grad, True, True), lambda: _matmul(grad, a, True, True))
 
 
 @RegisterGradient("Einsum")

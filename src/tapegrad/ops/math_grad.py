@@ -7,7 +7,7 @@ import math
 from ..engine.registry import RegisterGradient
 from . import math_ops as m
 from .array_ops import where, zeros_like
-from .grad_util import unbroadcast
+from .grad_util import unbroadcast, wanted_grads
 
 
 def _binary(op, gx, gy):
@@ -16,36 +16,26 @@ def _binary(op, gx, gy):
     return unbroadcast(gx, x), unbroadcast(gy, y)
 
 
-def _wanted(op, grad_x, grad_y):
-    """Gradients of a broadcasting binary op, computing only those the backward pass wants.
-
-    ``grad_x`` and ``grad_y`` are functions returning the unreduced gradient.
-    """
-    x, y = op.inputs
-    need_x, need_y = op.needs_input_grad or (True, True)
-    return (unbroadcast(grad_x(), x) if need_x else None, unbroadcast(grad_y(), y) if need_y else None)
-
-
 @RegisterGradient("AddV2")
 def _add_grad(op, grad):
-    return _wanted(op, lambda: grad, lambda: grad)
+    return wanted_grads(op, lambda: grad, lambda: grad)
 
 
 @RegisterGradient("Sub")
 def _sub_grad(op, grad):
-    return _wanted(op, lambda: grad, lambda: -grad)
+    return wanted_grads(op, lambda: grad, lambda: -grad)
 
 
 @RegisterGradient("Mul")
 def _mul_grad(op, grad):
     x, y = op.inputs
-    return _wanted(op, lambda: grad * y, lambda: grad * x)
+    return wanted_grads(op, lambda: grad * y, lambda: grad * x)
 
 
 @RegisterGradient("RealDiv")
 def _div_grad(op, grad):
     x, y = op.inputs
-    return _wanted(op, lambda: grad / y, lambda: -grad * x / (y * y))
+    return wanted_grads(op, lambda: grad / y, lambda: -grad * x / (y * y))
 
 
 @RegisterGradient("Neg")
@@ -62,7 +52,7 @@ def _pow_grad(op, grad):
         positive = x > 0
         return grad * z * where(positive, m.log(where(positive, x, 1)), 0)
 
-    return _wanted(op, lambda: grad * y * x ** (y - 1), grad_y)
+    return wanted_grads(op, lambda: grad * y * x ** (y - 1), grad_y)
 
 
 @RegisterGradient("Square")
@@ -284,7 +274,7 @@ def _cbrt_grad(op, grad):
 def _logaddexp_grad(op, grad):
     x, y = op.inputs
     z = op.outputs[0]
-    return _wanted(op, lambda: grad * m.exp(x - z), lambda: grad * m.exp(y - z))
+    return wanted_grads(op, lambda: grad * m.exp(x - z), lambda: grad * m.exp(y - z))
 
 
 @RegisterGradient("Hypot")
@@ -294,7 +284,7 @@ def _hypot_grad(op, grad):
     z = op.outputs[0]
     positive = z > 0
     scale = where(positive, grad / where(positive, z, 1), 0)
-    return _wanted(op, lambda: scale * x, lambda: scale * y)
+    return wanted_grads(op, lambda: scale * x, lambda: scale * y)
 
 
 @RegisterGradient("TruncateMod")
@@ -302,4 +292,4 @@ def _truncatemod_grad(op, grad):
     x, y = op.inputs
     q = x / y
     truncated = where(q >= 0, m.floor(q), m.ceil(q))
-    return _wanted(op, lambda: grad, lambda: -grad * truncated)
+    return wanted_grads(op, lambda: grad, lambda: -grad * truncated)
