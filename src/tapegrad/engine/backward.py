@@ -69,15 +69,18 @@ class _Walk:
             grads[k] = g if k not in grads else self.add(grads[k], g)
         order = self._order(roots)
         leaves: dict = {}
+        step = self._step
         try:
-            step = self._step
             for node in order:
                 if True in node.needs_input_grad:
                     step(node, leaves)
-        finally:
+                if not retain:  # free its saved values as soon as its gradient is done
+                    node.release(record)
+        except BaseException:
             if not retain:
                 for node in order:
                     node.release(record)
+            raise
         for k, t in leaves.items():
             grads[k] = self._hooked(k, t._hooks, grads[k])
             if self.leaf_sink is not None:

@@ -127,7 +127,10 @@ def apply(op, inputs: tuple, attrs: dict):
     """
     for t in inputs:
         if type(t) is not Tensor:
-            inputs = convert_inputs(inputs)
+            try:
+                inputs = convert_inputs(inputs)
+            except (TypeError, ValueError) as e:
+                raise type(e)(f"{op.type}: {e}") from None
             break
     try:
         n = len(inputs)

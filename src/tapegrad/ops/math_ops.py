@@ -62,9 +62,15 @@ def negative(x):
 
 
 @primitive("Pow", samples=binary(positive, randn))
-def pow(x, y):
-    """x ** y, element-wise with broadcasting."""
+def _pow(x, y):
     return xp.power(x, y)
+
+
+def pow(x, y, name=None):
+    """x ** y, element-wise with broadcasting; ``x ** 2`` is ``square(x)`` (cheaper, also its gradient)."""
+    if type(y) in (int, float) and y == 2:
+        return square(x)
+    return _pow(x, y)
 
 
 @primitive("Square", samples=unary())
