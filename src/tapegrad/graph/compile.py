@@ -30,7 +30,9 @@ _UFUNCS = {
     "Maximum": "maximum", "Minimum": "minimum",
 }  # fmt: skip
 # Ops whose kernels always return a new array, which nothing else refers to.
-_FRESH = set(_UFUNCS) | {"BatchMatMulV2", "SelectV2", "Relu", "Sum", "Mean", "Softmax"}
+_FRESH = set(_UFUNCS) | {
+    "BatchMatMulV2", "SelectV2", "Relu", "ReluGrad", "Sum", "Mean", "Softmax", "SparseSoftmaxCrossEntropyWithLogits",
+}  # fmt: skip
 
 
 def _last_uses(graph: Graph) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ..batching import RegisterBatchRule, batch_rule
 from ..engine.registry import RegisterGradient
 from . import math_ops as m
 from . import nn_ops as nn
@@ -14,7 +15,15 @@ from .reduction_ops import reduce_sum
 
 @RegisterGradient("Relu")
 def _relu_grad(op, grad):
-    return where(op.inputs[0] > 0, grad, 0)
+    return nn._relu_grad(grad, op.inputs[0])
+
+
+@RegisterGradient("ReluGrad")
+def _relu_grad_grad(op, grad):
+    return nn._relu_grad(grad, op.inputs[1]), None
+
+
+RegisterBatchRule("ReluGrad")(batch_rule("Relu"))  # element-wise, as Relu
 
 
 @RegisterGradient("Relu6")

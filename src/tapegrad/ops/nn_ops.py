@@ -58,6 +58,22 @@ def relu(features):
     return xp.maximum(features, 0)
 
 
+def _relu_grad_samples() -> list:
+    away = _away_from(0.0)
+    return [Sample(randn(*shape), away(*shape)) for shape in ((3, 4), (), (2, 1, 3))]
+
+
+@primitive("ReluGrad", samples=_relu_grad_samples())
+def _relu_grad(gradients, features):
+    """``gradients`` where ``features > 0``, else 0 (also where ``gradients`` is inf or NaN).
+
+    ``xp.where`` branches on each element; masking the bits of ``gradients`` does not.
+    """
+    bits = xp.dtype(f"u{gradients.dtype.itemsize}")
+    mask = xp.negative(xp.greater(features, 0), dtype=bits)  # all ones where features > 0
+    return xp.bitwise_and(gradients.view(bits), mask).view(gradients.dtype)
+
+
 @primitive("Relu6", samples=unary(_away_from(0.0, 6.0)) + [Sample(xp.array([-1.0, 2.0, 7.0]))])
 def relu6(features):
     """min(max(features, 0), 6); its gradient at 0 and at 6 is 0."""
@@ -254,11 +270,14 @@ def _sparse_softmax_xent(labels, logits):
     classes = logits.shape[-1]
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise ValueError(f"labels must be in [0, {classes})")
-    log_p = _log_softmax_array(logits, -1)
-    index = labels[..., None].astype(xp.intp)
-    loss = -xp.take_along_axis(log_p, index, axis=-1)[..., 0]
-    backprop = xp.exp(log_p)  # softmax - one_hot(labels): the gradient, as TensorFlow's op returns it
-    xp.put_along_axis(backprop, index, xp.take_along_axis(backprop, index, axis=-1) - 1, axis=-1)
+    shifted = _shifted(logits, -1)  # a new array, as are the ones below: they are written in place
+    backprop = xp.exp(shifted)
+    total = xp.sum(backprop, axis=-1, keepdims=True)
+    picked = (*xp.indices(labels.shape, sparse=True), labels)  # each label's logit
+    loss = xp.log(total)[..., 0]
+    loss -= shifted[picked]
+    backprop /= total
+    backprop[picked] -= 1  # softmax - one_hot(labels): the gradient, as TensorFlow's op returns it
     return loss, backprop
 
 

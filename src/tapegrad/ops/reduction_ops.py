@@ -36,7 +36,7 @@ def _distinct(*shape):
 
 @primitive("Sum", samples=_REDUCE_SAMPLES)
 def _sum(x, axis=None, keepdims=False):
-    return xp.sum(x, axis=axis, keepdims=keepdims)
+    return xp.add.reduce(x, axis=axis, keepdims=keepdims)  # xp.sum without its Python wrapper
 
 
 def _reduce(op_fn, input_tensor, axis, keepdims):
@@ -58,10 +58,14 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
 
 @primitive("Mean", samples=_REDUCE_SAMPLES)
 def _mean(x, axis=None, keepdims=False):
-    out = xp.mean(x, axis=axis, keepdims=keepdims)
-    if x.dtype.kind in "iu":
-        out = out.astype(x.dtype)  # integer mean truncates toward zero, as in TensorFlow
-    return xp.asarray(out)
+    if x.dtype.kind not in "fc" or x.dtype == xp.float16:  # (NumPy sums float16 in float32)
+        out = xp.mean(x, axis=axis, keepdims=keepdims)
+        if x.dtype.kind in "iu":
+            out = out.astype(x.dtype)  # integer mean truncates toward zero, as in TensorFlow
+        return xp.asarray(out)
+    out = xp.asarray(xp.add.reduce(x, axis=axis, keepdims=keepdims))  # xp.mean without its Python wrapper
+    out /= x.size // out.size if out.size else 1  # the count of elements reduced into each result
+    return out
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
