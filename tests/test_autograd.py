@@ -228,6 +228,9 @@ def test_set_grad_enabled_decorator_and_context():
         with tg.enable_grad():
             assert (x * 2).requires_grad
     assert tg.is_grad_enabled()
+    with tg.set_grad_enabled(np.False_):  # a NumPy bool is a bool; 0 and 1 are not (as in PyTorch)
+        assert not tg.is_grad_enabled()
+    assert tg.is_grad_enabled()
 
 
 def test_hooks_see_and_replace_gradients():

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import tapegrad as tg
+from tapegrad.engine.registry import OPS
 
 
 @tg.primitive("TestSoftplus")
@@ -30,6 +31,16 @@ def test_primitive_from_design_doc_first_and_second_derivative():
     np.testing.assert_allclose(g.numpy(), s)
     np.testing.assert_allclose(h.numpy(), s * (1 - s))
     np.testing.assert_allclose(g.numpy(), tg.numerical_gradient(lambda v: tg.reduce_sum(my_softplus(v)), x).numpy())
+
+
+def test_user_kernels_outputs_are_converted_and_checked_but_builtin_kernels_run_unwrapped():
+    @tg.primitive("TestListKernel")
+    def pair(x):
+        return [1, 2], x.sum()  # a list and a NumPy scalar: converted to arrays
+
+    first, total = pair(tg.constant([1.0, 2.0]))
+    assert first.numpy().tolist() == [1, 2] and float(total) == 3.0
+    assert not any(hasattr(op.kernel, "__wrapped__") for op in OPS.values() if op.builtin)  # the hot path
 
 
 def test_registering_a_gradient_twice_raises_key_error():

@@ -51,6 +51,13 @@ def test_constant_dtype_rules(value, dtype):
     assert tg.constant(value).dtype == dtype
     assert tg.Variable(value).dtype == dtype
     assert tg.tensor(value).dtype == dtype
+    assert tg.Tensor(value).dtype == dtype
+
+
+def test_tensor_constructor_keeps_an_explicit_dtype_and_shares_numpy_input():
+    assert tg.Tensor([1, 2], tg.float64).dtype == tg.float64
+    array = np.ones(3, np.float32)
+    assert tg.Tensor(array).numpy() is array  # wrapped, not copied (as before)
 
 
 def test_explicit_dtype_and_shape():

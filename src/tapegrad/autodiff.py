@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from . import nest
+from .engine import forward as _forward
 from .engine import state as _state
-from .engine.forward import Accumulator, set_tangent, tangent_of
 from .engine.tensor import Tensor, convert_to_tensor
 from .tape import UnconnectedGradients, _unconnected
+
+__all__ = ["ForwardAccumulator"]
 
 
 class ForwardAccumulator:
@@ -26,14 +28,14 @@ class ForwardAccumulator:
         flat_tangents = nest.flatten(tangents)
         if len(flat_primals) != len(flat_tangents):
             raise ValueError(f"ForwardAccumulator: {len(flat_primals)} primals but {len(flat_tangents)} tangents")
-        self._acc = Accumulator()
+        self._acc = _forward.Accumulator()
         for p, t in zip(flat_primals, flat_tangents):
             if not isinstance(p, Tensor):
                 raise TypeError(f"ForwardAccumulator: primals must be tensors or variables, got {type(p).__name__}")
             t = convert_to_tensor(t, p.dtype) if not isinstance(t, Tensor) else t
             if t.shape != p.shape:
                 raise ValueError(f"ForwardAccumulator: tangent shape {t.shape} does not match primal shape {p.shape}")
-            set_tangent(p, self._acc, t)
+            _forward.set_tangent(p, self._acc, t)
 
     def __enter__(self) -> ForwardAccumulator:
         _state.set_forward((*_state.state.forward, self._acc))
@@ -48,7 +50,7 @@ class ForwardAccumulator:
         zero = _unconnected(unconnected_gradients) is UnconnectedGradients.ZERO
         result = []
         for p in nest.flatten(primals):
-            t = tangent_of(p, self._acc)
+            t = _forward.tangent_of(p, self._acc)
             if t is None and zero:
                 from .ops.array_ops import zeros_like
 

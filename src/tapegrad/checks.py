@@ -31,6 +31,12 @@ def integer(who: str, arg: str, value) -> int:
     return operator.index(value)
 
 
+def function(who: str, value) -> None:
+    """Raise ``TypeError`` unless ``value`` is callable (a function to transform or register)."""
+    if not callable(value):
+        raise TypeError(f"{who}: expected a function, got {type(value).__name__}")
+
+
 def bounded(who: str, arg: str, value, low: float, high: float = math.inf, *, open_high: bool = False) -> float:
     """``real_number`` checked to lie in ``[low, high]`` (``[low, high)`` with ``open_high``)."""
     number = real_number(who, arg, value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from . import backend
 from .engine.state import set_grad_enabled as _set
 from .engine.state import state
 
@@ -14,9 +15,14 @@ def is_grad_enabled() -> bool:
 
 
 class set_grad_enabled:
-    """Turn recording on or off: at once, and as a context manager or decorator."""
+    """Turn recording on or off: at once, and as a context manager or decorator.
+
+    ``mode`` must be a bool (or a NumPy bool); like PyTorch, other values (0, 1, None) are rejected.
+    """
 
     def __init__(self, mode: bool):
+        if not isinstance(mode, bool | backend.xp.bool_):
+            raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__}")
         self._prev = state.grad_enabled
         self._mode = bool(mode)
         _set(self._mode)

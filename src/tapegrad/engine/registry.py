@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import inspect
 
+from .. import backend
+from ..checks import function
 from .dispatch import apply
 
 _MISSING = object()
@@ -90,6 +92,7 @@ class RegisterGradient:
         self._op_type = op_type
 
     def __call__(self, fn):
+        function(f"RegisterGradient({self._op_type!r})", fn)
         _register_gradient(self._op_type, fn)
         return fn
 
@@ -141,16 +144,39 @@ def primitive(op_type: str, samples=None):
         raise TypeError(f"op_type must be a string, got {type(op_type).__name__}")
 
     def decorate(kernel):
+        function(f"primitive({op_type!r})", kernel)
         if op_type in OPS:
             raise KeyError(f"an op of type {op_type!r} is already defined")
         builtin = getattr(kernel, "__module__", "").startswith("tapegrad.")
-        op = OpDef(op_type, kernel, samples, builtin)
+        op = OpDef(op_type, kernel if builtin else _checked_kernel(kernel), samples, builtin)
         fn = _op_function(op, kernel)
         op.fn = fn
         OPS[op_type] = op
         return fn
 
     return decorate
+
+
+def _checked_kernel(kernel):
+    """A user's kernel whose outputs are checked to be numeric arrays (built-in kernels are trusted,
+    so the dispatcher's hot path checks nothing)."""
+
+    @functools.wraps(kernel)
+    def checked(*args, **kwargs):
+        out = kernel(*args, **kwargs)
+        return tuple(_numeric(v) for v in out) if type(out) is tuple else _numeric(out)
+
+    return checked
+
+
+def _numeric(value):
+    array = backend.asarray(value)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(
+            f"the kernel returned {type(value).__name__} of dtype {array.dtype}; an op's kernel must return "
+            "numeric arrays"
+        )
+    return array
 
 
 def _op_function(op: OpDef, kernel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 
 from .. import backend
-from ..dtypes import float32, float64
+from ..dtypes import as_dtype, float32, float64
 from .state import state
 
 
@@ -30,7 +30,10 @@ class Tensor:
     _tangents = None  # forward mode: {accumulator: tangent}
 
     def __init__(self, value, dtype=None):
-        self._value = backend.asarray(value, dtype)
+        try:
+            self._value = infer_array(value, None if dtype is None else as_dtype(dtype), copy=False)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"Tensor: {e}") from None
         self._node = None
 
     # -- the value ----------------------------------------------------------
