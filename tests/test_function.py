@@ -205,6 +205,18 @@ def test_input_signature():
         f(np.ones((3, 2)), np.ones(2))
 
 
+def test_input_signature_converts_values_but_not_tensors_as_tensorflow_does():
+    f = tg.function(lambda x: x * 2.0, input_signature=[tg.TensorSpec([], tg.float32)])
+    for value in (1.0, 2, np.float64(3.0), np.array(4.0), tg.constant(5.0)):  # converted to float32 tensors
+        out = f(value)
+        assert out.dtype == tg.float32 and float(out) == 2.0 * float(value)
+    assert f.experimental_get_tracing_count() == 1  # Python numbers are tensors here, not traced constants
+    with pytest.raises(TypeError, match="argument 0 has dtype float64, but the input_signature says float32"):
+        f(tg.constant(np.float64(1.0)))  # a tensor of another dtype is an error, not a silent cast
+    with pytest.raises(TypeError, match="cannot convert a value of dtype float64 to int64"):
+        tg.function(lambda n: n + 1, input_signature=[tg.TensorSpec([], tg.int64)])(1.5)
+
+
 def test_nested_functions_are_inlined():
     inner = tg.function(lambda x: x * 2.0)
     outer = tg.function(lambda x: inner(x) + 1.0)

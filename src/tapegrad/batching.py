@@ -19,6 +19,7 @@ import functools
 import string
 
 from . import backend, nest
+from .checks import function
 from .engine import state as _state
 from .engine.dispatch import apply
 from .engine.tensor import Tensor, convert_to_tensor
@@ -205,6 +206,14 @@ def _axes_per_leaf(in_axes, args) -> list:
     return axes
 
 
+def _check_axes(arg: str, axes, top: tuple) -> None:
+    """``axes`` must be an int, None, or a ``top`` container (list, tuple...) of nests of them."""
+    leaves = nest.flatten(axes) if isinstance(axes, top) else [axes]
+    if not all(a is None or (isinstance(a, int) and not isinstance(a, bool)) for a in leaves):
+        kinds = "/".join(t.__name__ for t in top)
+        raise TypeError(f"vmap: {arg} must be an int, None, or a {kinds} of them, got {axes!r}")
+
+
 def moveaxis(x: Tensor, source: int, destination: int) -> Tensor:
     """``x`` with axis ``source`` moved to ``destination`` (a transpose, or ``x`` itself)."""
     source, destination = source % x.ndim, destination % x.ndim
@@ -255,6 +264,9 @@ def vmap(fun, in_axes=0, out_axes=0):
     once, on the first example, so Python control flow must not depend on the
     mapped values (as in ``tg.function``); it may not assign variables.
     """
+    function("vmap", fun)
+    _check_axes("in_axes", in_axes, (list, tuple))
+    _check_axes("out_axes", out_axes, (list, tuple, dict))
 
     @functools.wraps(fun)
     def batched_fun(*args, **kwargs):

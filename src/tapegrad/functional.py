@@ -14,6 +14,7 @@ import functools
 
 from . import backend, nest
 from .autodiff import ForwardAccumulator
+from .checks import function, integer
 from .creation import eye
 from .engine.tensor import Tensor, make_tensor
 from .ops.array_ops import reshape, zeros_like
@@ -28,21 +29,30 @@ __all__ = [
 
 
 # -- arguments and results ----------------------------------------------------------
-def _to_tensor(value) -> Tensor:
-    """A leaf of an argument as a tensor, by NumPy's rules (Python floats are float64)."""
+_OUTPUT = "function's output"
+
+
+def _to_tensor(value, name: str, role: str = "argument") -> Tensor:
+    """A leaf as a tensor, by NumPy's rules (Python floats are float64).
+
+    ``name`` (the transform) and ``role`` (argument, function's output, tangent...) name it in errors.
+    """
     if isinstance(value, Tensor):
         return value
-    array = backend.array_copy(value)
+    try:
+        array = backend.array_copy(value)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{name}: cannot convert the {role} ({type(value).__name__}) to a tensor: {e}") from None
     if array.dtype.kind not in "biufc":
-        raise TypeError(f"cannot differentiate with respect to a {type(value).__name__}")
+        raise TypeError(f"{name}: the {role} must be a tensor, an array or a number, got {type(value).__name__}")
     return make_tensor(array)
 
 
-def _as_tensors(structure):
+def _as_tensors(structure, name: str, role: str = "argument"):
     """``structure`` with its leaves as tensors, and whether the caller used NumPy values."""
     leaves = nest.flatten(structure)
     numpy_in = not any(isinstance(leaf, Tensor) for leaf in leaves)
-    return nest.pack_as(structure, [_to_tensor(leaf) for leaf in leaves]), numpy_in
+    return nest.pack_as(structure, [_to_tensor(leaf, name, role) for leaf in leaves]), numpy_in
 
 
 def _to_numpy(structure):
@@ -70,48 +80,63 @@ def _differentiable(leaves, argname: str) -> None:
             )
 
 
-def _argnums(argnums, nargs: int, name: str) -> tuple:
-    single = isinstance(argnums, int)
-    nums = (argnums,) if single else tuple(argnums)
+def _transform(name: str, fun, argnums) -> tuple:
+    """Check a transform's arguments when it is created: ``(positions, single)`` for ``argnums``."""
+    function(name, fun)
+    single = not isinstance(argnums, list | tuple)
+    nums = (argnums,) if single else argnums
+    return tuple(integer(name, "argnums", n) for n in nums), single
+
+
+def _prepare(args, nums: tuple, name: str):
+    """Converted arguments and the flat leaves at the positions ``nums`` to differentiate."""
+    args, numpy_in = _as_tensors(tuple(args), name)
     for n in nums:
-        if not -nargs <= n < nargs:
-            raise ValueError(f"{name}: argnums {n} is out of range for {nargs} positional arguments")
-    return nums, single
-
-
-def _prepare(args, argnums, name):
-    """Converted arguments, the positions to differentiate, and the flat leaves there."""
-    args, numpy_in = _as_tensors(tuple(args))
-    nums, single = _argnums(argnums, len(args), name)
+        if not -len(args) <= n < len(args):
+            raise ValueError(f"{name}: argnums {n} is out of range for {len(args)} positional arguments")
     leaves = [nest.flatten(args[n]) for n in nums]
     for group in leaves:
         _differentiable(group, name)
-    return list(args), nums, single, leaves, numpy_in
+    return list(args), leaves, numpy_in
+
+
+def _split_aux(result, has_aux: bool, name: str) -> tuple:
+    """``(output, aux)``: with ``has_aux`` the function must have returned that pair."""
+    if not has_aux:
+        return result, None
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        got = f"{type(result).__name__} of length {len(result)}" if isinstance(result, tuple | list) else None
+        raise TypeError(
+            f"{name}: with has_aux=True the function must return a pair (output, aux), "
+            f"got {got or type(result).__name__}"
+        )
+    return result
 
 
 # -- the two primitives -----------------------------------------------------------
-def _vjp_core(fun, args, nums, leaves, kwargs, has_aux):
-    """Run ``fun`` on a persistent tape watching the leaves at ``nums``."""
+def _vjp_core(fun, args, leaves, kwargs, has_aux: bool, name: str):
+    """Run ``fun`` on a persistent tape watching ``leaves``."""
     tape = GradientTape(persistent=True, watch_accessed_variables=False)
     with tape:
         for group in leaves:
             tape.watch(group)
         result = fun(*args, **kwargs)
-    out, aux = result if has_aux else (result, None)
+    out, aux = _split_aux(result, has_aux, name)
     return tape, out, aux
 
 
 def vjp(fun, *primals, has_aux: bool = False):
     """``(out, vjp_fn)``: ``vjp_fn(cotangent)`` is a tuple, the cotangent pulled back to each primal."""
-    args, numpy_in = _as_tensors(primals)
+    function("vjp", fun)
+    args, numpy_in = _as_tensors(primals, "vjp")
     leaves = [nest.flatten(a) for a in args]
     for group in leaves:
         _differentiable(group, "vjp")
-    tape, out, aux = _vjp_core(fun, list(args), range(len(args)), leaves, {}, has_aux)
-    out_leaves = [o if isinstance(o, Tensor) else _to_tensor(o) for o in nest.flatten(out)]
+    tape, out, aux = _vjp_core(fun, list(args), leaves, {}, has_aux, "vjp")
+    out_leaves = [_to_tensor(o, "vjp", _OUTPUT) for o in nest.flatten(out)]
 
     def vjp_fn(cotangent):
-        cts = [_to_tensor(c) for c in nest.flatten(cotangent)]
+        cts = [_to_tensor(c, "vjp_fn", "cotangent") for c in nest.flatten(cotangent)]
         if len(cts) != len(out_leaves):
             raise ValueError(f"vjp_fn: expected {len(out_leaves)} cotangent(s), got {len(cts)}")
         cts = [c if c.dtype == o.dtype else _cast(c, o.dtype) for c, o in zip(cts, out_leaves)]
@@ -132,36 +157,60 @@ def _cast(t, dtype):
 
 
 def jvp(fun, primals, tangents, has_aux: bool = False):
-    """``(out, tangent_out)``: the Jacobian of ``fun`` at ``primals`` times ``tangents``."""
-    primals, numpy_in = _as_tensors(tuple(primals))
-    tangents, _ = _as_tensors(tuple(tangents))
+    """``(out, tangent_out)``: the Jacobian of ``fun`` at ``primals`` times ``tangents``.
+
+    ``primals`` and ``tangents`` are tuples or lists, one entry per argument of ``fun``,
+    each tangent with the structure of its primal.
+    """
+    function("jvp", fun)
+    if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
+        raise TypeError(
+            f"jvp: primals and tangents must be tuples or lists, got {type(primals).__name__} "
+            f"and {type(tangents).__name__}"
+        )
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        if _skeleton(p) != _skeleton(t):
+            raise ValueError(
+                f"jvp: primal {i} and its tangent have different structures: {_skeleton(p)} vs {_skeleton(t)}"
+            )
+    primals, numpy_in = _as_tensors(tuple(primals), "jvp")
+    tangents, _ = _as_tensors(tuple(tangents), "jvp", "tangent")
     flat_p, flat_t = nest.flatten(primals), nest.flatten(tangents)
     _differentiable(flat_p, "jvp")
     flat_t = [t if t.dtype == p.dtype else _cast(t, p.dtype) for p, t in zip(flat_p, flat_t)]
     with ForwardAccumulator(flat_p, flat_t) as acc:
         result = fun(*primals)
-    out, aux = result if has_aux else (result, None)
+    out, aux = _split_aux(result, has_aux, "jvp")
     tangent_out = acc.jvp(out, unconnected_gradients="zero")
     if numpy_in:
         out, tangent_out = _to_numpy(out), _to_numpy(tangent_out)
     return (out, tangent_out, aux) if has_aux else (out, tangent_out)
 
 
+def _skeleton(structure):
+    """``structure`` with every leaf replaced by None, for comparing structures."""
+    return nest.pack_as(structure, [None] * len(nest.flatten(structure)))
+
+
 # -- transforms built on them --------------------------------------------------------
 def value_and_grad(fun, argnums=0, has_aux: bool = False):
     """A function returning ``(fun(*args), gradient)`` (``((value, aux), gradient)`` with has_aux)."""
+    return _value_and_grad(fun, argnums, has_aux, "value_and_grad")
+
+
+def _value_and_grad(fun, argnums, has_aux: bool, name: str):
+    nums, single = _transform(name, fun, argnums)
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
-        args, nums, single, leaves, numpy_in = _prepare(args, argnums, "grad")
-        tape, out, aux = _vjp_core(fun, args, nums, leaves, kwargs, has_aux)
-        if not isinstance(out, Tensor):
-            out = _to_tensor(out)
+        args, leaves, numpy_in = _prepare(args, nums, name)
+        tape, out, aux = _vjp_core(fun, args, leaves, kwargs, has_aux, name)
+        out = _to_tensor(out, name, _OUTPUT)
         if out.size != 1:
             raise TypeError(
-                f"grad requires a function with a scalar output, got shape {out.shape}; "
+                f"{name} requires a function with a scalar output, got shape {out.shape}; "
                 "use jacobian, elementwise_grad or vjp for other outputs"
             )
         flat = [leaf for group in leaves for leaf in group]
@@ -182,7 +231,11 @@ def grad(fun, argnums=0, has_aux: bool = False):
     ``tg.grad(f)(1.1)`` works in float64 and returns a float; with ``has_aux=True``,
     ``fun`` returns ``(value, aux)`` and the result is ``(gradient, aux)``.
     """
-    value_and_grad_fun = value_and_grad(fun, argnums, has_aux)
+    return _grad(fun, argnums, has_aux, "grad")
+
+
+def _grad(fun, argnums, has_aux: bool, name: str):
+    value_and_grad_fun = _value_and_grad(fun, argnums, has_aux, name)
 
     @functools.wraps(fun)
     def grad_fun(*args, **kwargs):
@@ -194,12 +247,13 @@ def grad(fun, argnums=0, has_aux: bool = False):
 
 def elementwise_grad(fun, argnum: int = 0):
     """The gradient of ``sum(fun(x))``: for element-wise ``fun``, the derivative at each element."""
+    function("elementwise_grad", fun)
 
     @functools.wraps(fun)
-    def elementwise_grad_fun(*args, **kwargs):
-        return grad(lambda *a: reduce_sum(_to_tensor(fun(*a, **kwargs))), argnum)(*args)
+    def summed(*args, **kwargs):
+        return reduce_sum(_to_tensor(fun(*args, **kwargs), "elementwise_grad", _OUTPUT))
 
-    return elementwise_grad_fun
+    return _grad(summed, argnum, False, "elementwise_grad")
 
 
 def _empty(leaf) -> Tensor:
@@ -218,13 +272,19 @@ def _per_arg(args, nums, leaves, jac, single, numpy_in):
 def jacrev(fun, argnums=0):
     """The Jacobian by reverse mode: ``out.shape + in.shape``, one backward pass over all the
     one-hot cotangents at once (``vmap``)."""
+    return _jacrev(fun, argnums, "jacrev")
+
+
+def _jacrev(fun, argnums, name: str):
     from .batching import vmap
+
+    nums, single = _transform(name, fun, argnums)
 
     @functools.wraps(fun)
     def jacobian_fun(*args):
-        args, nums, single, leaves, numpy_in = _prepare(args, argnums, "jacrev")
-        tape, out, _ = _vjp_core(fun, args, nums, leaves, {}, False)
-        out = out if isinstance(out, Tensor) else _to_tensor(out)
+        args, leaves, numpy_in = _prepare(args, nums, name)
+        tape, out, _ = _vjp_core(fun, args, leaves, {}, False, name)
+        out = _to_tensor(out, name, _OUTPUT)
         flat = [leaf for group in leaves for leaf in group]
 
         def pull(cotangent):
@@ -248,9 +308,11 @@ def jacfwd(fun, argnums=0):
     one-hot tangent at once (``vmap`` of a JVP)."""
     from .batching import moveaxis, vmap
 
+    nums, single = _transform("jacfwd", fun, argnums)
+
     @functools.wraps(fun)
     def jacobian_fun(*args):
-        args, nums, single, leaves, numpy_in = _prepare(args, argnums, "jacfwd")
+        args, leaves, numpy_in = _prepare(args, nums, "jacfwd")
         flat = [leaf for group in leaves for leaf in group]
         sizes = [leaf.size for leaf in flat]
         total = sum(sizes)
@@ -264,8 +326,7 @@ def jacfwd(fun, argnums=0):
                 tangents.append(tangent if tangent.dtype == leaf.dtype else _cast(tangent, leaf.dtype))
                 start += n
             with ForwardAccumulator(flat, tangents) as acc:
-                out = fun(*args)
-            out = out if isinstance(out, Tensor) else _to_tensor(out)
+                out = _to_tensor(fun(*args), "jacfwd", _OUTPUT)
             return acc.jvp(out, unconnected_gradients="zero")
 
         columns = moveaxis(vmap(push)(eye(total, dtype=flat[0].dtype)), 0, -1)  # out.shape + (total,)
@@ -282,7 +343,7 @@ def jacfwd(fun, argnums=0):
 def hessian(fun, argnums=0):
     """The Hessian of scalar-valued ``fun``: reverse mode over reverse mode, the second backward
     pass batched over every direction (faster here than forward over reverse)."""
-    return jacrev(grad(fun, argnums), argnums)
+    return _jacrev(_grad(fun, argnums, False, "hessian"), argnums, "hessian")
 
 
 def hvp(fun, x, v):
@@ -291,7 +352,8 @@ def hvp(fun, x, v):
     Reverse over forward: the gradient of the directional derivative ⟨∇fun(x), v⟩.
     Unlike forward over reverse, it never computes the gradient ∇fun(x) itself.
     """
-    return grad(lambda x: jvp(fun, (x,), (v,))[1])(x)
+    function("hvp", fun)
+    return _grad(lambda x: jvp(fun, (x,), (v,))[1], 0, False, "hvp")(x)
 
 
 # -- checking ----------------------------------------------------------------------
@@ -303,8 +365,9 @@ def check_grads(fun, args, modes=("fwd", "rev"), order: int = 2, eps: float = 1e
     along random directions; higher orders check the derivative functions in turn.
     Raises ``AssertionError`` describing the first mismatch. Use float64.
     """
+    function("check_grads", fun)
     args = tuple(args) if isinstance(args, tuple | list) else (args,)
-    args, _ = _as_tensors(args)
+    args, _ = _as_tensors(args, "check_grads")
     for mode in modes:
         if mode not in ("fwd", "rev"):
             raise ValueError(f"check_grads: modes are 'fwd' and 'rev', got {mode!r}")

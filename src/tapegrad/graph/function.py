@@ -6,10 +6,13 @@ import collections
 import contextlib
 import functools
 import inspect
+import operator
 import threading
 import weakref
 
 from .. import backend, nest
+from ..checks import function as _callable
+from ..checks import numeric_array
 from ..dtypes import as_dtype
 from ..engine import state as _state
 from ..engine.dispatch import apply, record
@@ -26,7 +29,7 @@ class TensorSpec:
     """The shape (``None`` for any size) and dtype a function argument must have."""
 
     def __init__(self, shape, dtype="float32", name: str | None = None):
-        self.shape = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+        self.shape = None if shape is None else _spec_shape(shape)
         self.dtype = as_dtype(dtype)
         self.name = name
 
@@ -38,6 +41,27 @@ class TensorSpec:
 
     def __repr__(self) -> str:
         return f"TensorSpec(shape={self.shape}, dtype={self.dtype}, name={self.name!r})"
+
+
+def _spec_shape(shape) -> tuple:
+    """A TensorSpec's shape: a list or tuple of non-negative ints and Nones."""
+    if not isinstance(shape, list | tuple) or not all(
+        d is None or (hasattr(d, "__index__") and not isinstance(d, bool)) for d in shape
+    ):
+        raise TypeError(f"TensorSpec: shape must be None or a list/tuple of ints and Nones, got {shape!r}")
+    dims = tuple(None if d is None else operator.index(d) for d in shape)
+    if any(d is not None and d < 0 for d in dims):
+        raise ValueError(f"TensorSpec: dimensions must be non-negative or None, got {list(dims)}")
+    return dims
+
+
+def _input_signature(signature) -> list | None:
+    """``signature`` (None, or a list/tuple of TensorSpec) as a list, checked."""
+    if signature is None:
+        return None
+    if not isinstance(signature, list | tuple) or not all(isinstance(s, TensorSpec) for s in signature):
+        raise TypeError(f"tg.function: input_signature must be a list of TensorSpec, got {signature!r}")
+    return list(signature)
 
 
 def _is_tensor_like(value) -> bool:
@@ -184,6 +208,10 @@ def _trace_gradient(graph: Graph, record, inputs: list, outputs: list) -> None:
         graph.grad_error = e
 
 
+def _as_input(value) -> Tensor:
+    return value if isinstance(value, Tensor) else convert_to_tensor(value)
+
+
 def replay(graph: Graph, inputs) -> list:
     """Run ``graph``'s ops through the eager dispatcher (so tapes record them); effects are skipped."""
     env = {id(s): t for s, t in zip(graph.inputs, inputs)}
@@ -214,8 +242,9 @@ class Function:
     MAX_CONCRETE_FUNCTIONS = 64
 
     def __init__(self, python_function, input_signature=None, name: str | None = None):
+        _callable("tg.function", python_function)
         self.python_function = python_function
-        self.input_signature = None if input_signature is None else list(input_signature)
+        self.input_signature = _input_signature(input_signature)
         self.name = name or getattr(python_function, "__name__", "function")
         self._cache: collections.OrderedDict = collections.OrderedDict()  # signature -> ConcreteFunction
         self._lock = threading.RLock()  # held while tracing (the same thread may trace again inside)
@@ -225,9 +254,9 @@ class Function:
     def __call__(self, *args, **kwargs):
         if _state.state.graph is not None:  # called while tracing another function: inline
             return self.python_function(*args, **kwargs)
-        concrete = self.get_concrete_function(*args, **kwargs)
+        concrete, args = self._concrete(args, kwargs)
         flat = nest.flatten((args, kwargs))
-        inputs = [self._as_input(flat[i], i) for i in concrete._input_leaves]
+        inputs = [_as_input(flat[i]) for i in concrete._input_leaves]
         return concrete._call_flat(inputs)
 
     def __get__(self, instance, owner):
@@ -281,26 +310,36 @@ class Function:
         self.__dict__.update(state)
         self._lock = threading.RLock()
 
-    def _as_input(self, value, index):
-        if isinstance(value, Tensor):
-            return value
-        dtype = None
-        if self.input_signature is not None and index < len(self.input_signature):
-            dtype = self.input_signature[index].dtype
-        return convert_to_tensor(backend.asarray(value, dtype) if dtype is not None else value)
+    def _check_signature(self, args, kwargs) -> tuple:
+        """``args`` checked against the input_signature, as tensors of its dtypes.
 
-    def _check_signature(self, args, kwargs) -> None:
+        As in TensorFlow, a tensor must have the spec's dtype already; other values
+        (Python numbers, NumPy arrays) are converted to it where the cast keeps their kind.
+        """
         if self.input_signature is None:
-            return
+            return args
         if kwargs or len(args) != len(self.input_signature):
             raise TypeError(
                 f"tg.function {self.name}: called with {len(args)} positional argument(s) and {len(kwargs)} "
                 f"keyword argument(s); its input_signature has {len(self.input_signature)} tensors"
             )
-        for i, (arg, spec) in enumerate(zip(args, self.input_signature)):
-            value = arg if isinstance(arg, Tensor) else backend.asarray(arg)
-            if not spec.is_compatible_with(value):
-                raise ValueError(f"tg.function {self.name}: argument {i} has shape {value.shape}, not {spec.shape}")
+        return tuple(
+            self._check_argument(i, arg, spec) for i, (arg, spec) in enumerate(zip(args, self.input_signature))
+        )
+
+    def _check_argument(self, i: int, arg, spec: TensorSpec) -> Tensor:
+        who = f"tg.function {self.name}: argument {i}"
+        if isinstance(arg, Tensor):
+            if arg.dtype != spec.dtype:
+                raise TypeError(f"{who} has dtype {arg.dtype}, but the input_signature says {spec.dtype}")
+        else:
+            array = numeric_array(who, arg)
+            if not backend.xp.can_cast(array.dtype, spec.dtype, "same_kind"):
+                raise TypeError(f"{who}: cannot convert a value of dtype {array.dtype} to {spec.dtype}")
+            arg = make_tensor(array.astype(spec.dtype, copy=False))
+        if not spec.is_compatible_with(arg):
+            raise ValueError(f"{who} has shape {arg.shape}, not {spec.shape}")
+        return arg
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
         """The traced function for these arguments (tracing it if needed).
@@ -309,7 +348,11 @@ class Function:
         them (as long as the same ones are equal), unless that trace turned out to depend
         on the sizes: then each shape is traced on its own.
         """
-        self._check_signature(args, kwargs)
+        return self._concrete(args, kwargs)[0]
+
+    def _concrete(self, args, kwargs) -> tuple:
+        """``(concrete function, args)``: args converted as the input_signature says."""
+        args = self._check_signature(args, kwargs)
         key = _signature(args, kwargs)
         varying = self._varying_dimensions(args, kwargs)
         if varying:
@@ -323,7 +366,7 @@ class Function:
         if concrete is not None and concrete is not _SPECIALISED:
             with contextlib.suppress(KeyError):  # (evicted by another thread meanwhile)
                 cache.move_to_end(key)
-            return concrete
+            return concrete, args
         with self._lock:
             concrete = cache.get(key)  # traced by another thread while this one waited
             if concrete is None or concrete is _SPECIALISED:
@@ -334,7 +377,7 @@ class Function:
                 cache[key] = concrete
                 while len(cache) > self.MAX_CONCRETE_FUNCTIONS:
                     cache.popitem(last=False)
-        return concrete
+        return concrete, args
 
     def _varying_dimensions(self, args, kwargs) -> dict | None:
         """``{(argument, axis): size}`` for the dimensions the input_signature leaves None, when a
@@ -359,7 +402,7 @@ class Function:
         traced, positions = [], []
         for i, leaf in enumerate(flat):
             if _is_tensor_like(leaf) and not getattr(leaf, "_is_variable", False):
-                example = make_tensor(backend.array_copy(self._as_input(leaf, i)._value))
+                example = make_tensor(backend.array_copy(_as_input(leaf)._value))
                 graph.placeholder(example, shadow=_shadow_input(example._value, varying, i) if varying else None)
                 traced.append(example)
                 positions.append(i)
@@ -421,6 +464,7 @@ class _BoundFunction:
 
 def function(func=None, input_signature=None, name: str | None = None, **unused):
     """Compile ``func`` to a graph: ``@tg.function`` or ``tg.function(f, input_signature=...)``."""
+    input_signature = _input_signature(input_signature)
     if func is None:
         return lambda f: Function(f, input_signature, name)
     return Function(func, input_signature, name)
