@@ -241,6 +241,14 @@ def _gradient_count_mismatch():
     tape.gradient(z, x)
 
 
+def _primitive_returning(op_type: str, value):
+    def run():
+        op = tg.primitive(op_type)(lambda x: value)
+        op(tg.ones((2,)))
+
+    return run
+
+
 def _custom_gradient_returning(make):
     def run():
         f = tg.custom_gradient(make)
@@ -251,6 +259,12 @@ def _custom_gradient_returning(make):
 
     return run
 
+
+# Transforms that take a function first, with benign arguments after it.
+TRANSFORMS = {
+    "grad": (), "value_and_grad": (), "elementwise_grad": (), "jacrev": (), "jacfwd": (), "hessian": (),
+    "vjp": (1.0,), "jvp": ((1.0,), (1.0,)), "hvp": (1.0, 1.0), "vmap": (),
+}  # fmt: skip
 
 V = tg.ones((3,))
 I = tg.constant([1, 2])  # noqa: E741
@@ -307,6 +321,13 @@ CATALOGUE = [
         RuntimeError,
         r"only tensors of floating point dtype can require gradients, got int64",
     ),
+    Case("Tensor None", tg.Tensor, (None,), error=TypeError, match=r"Tensor: cannot convert NoneType.*not a number"),
+    Case("Tensor string", tg.Tensor, ("abc",), error=TypeError, match=r"Tensor: cannot convert str.*'abc' is not"),
+    Case("Tensor ragged", tg.Tensor, (RAGGED,), match=r"Tensor: cannot convert list.*different lengths"),
+    Case(
+        "Tensor objects", tg.Tensor, (OBJECTS,), error=TypeError, match=r"Tensor: cannot convert ndarray.*not numeric"
+    ),
+    Case("Tensor bad dtype", tg.Tensor, (1.0, "float99"), error=TypeError, match=r"Tensor: not a data type"),
     Case("Variable None", tg.Variable, (None,), error=ValueError, match=r"Variable: initial_value must be given"),
     Case("Variable string", tg.Variable, ("abc",), error=TypeError, match=r"cannot convert str"),
     Case("Variable ragged", tg.Variable, (RAGGED,), match=r"cannot convert list.*different lengths"),
@@ -755,6 +776,80 @@ CATALOGUE = [
         match=r"function TwiceBackward returned an incorrect number of gradients \(expected 1, got 2\)",
     ),
     # -- functional face and graph mode --------------------------------------------------------
+    *[
+        Case(
+            f"{name} non-callable",
+            getattr(tg, name),
+            (3, *rest),
+            error=TypeError,
+            match=rf"{name}: expected a function",
+        )
+        for name, rest in TRANSFORMS.items()
+    ],
+    Case(
+        "grad argnums string",
+        tg.grad,
+        (SQUARE_FN,),
+        {"argnums": "a"},
+        TypeError,
+        r"grad: argnums must be an integer, got 'a'",
+    ),
+    Case(
+        "jacfwd argnums float",
+        tg.jacfwd,
+        (SQUARE_FN,),
+        {"argnums": (0, 0.5)},
+        TypeError,
+        r"jacfwd: argnums must be an integer, got 0.5",
+    ),
+    Case(
+        "hessian argnums range",
+        lambda: tg.hessian(SQUARE_FN, argnums=-2)(1.0),
+        match=r"hessian: argnums -2 is out of range for 1 positional arguments",
+    ),
+    Case(
+        "has_aux without a pair",
+        lambda: tg.grad(SQUARE_FN, has_aux=True)(1.0),
+        error=TypeError,
+        match=r"grad: with has_aux=True the function must return a pair \(output, aux\), got Tensor",
+    ),
+    Case(
+        "has_aux with a triple",
+        lambda: tg.jvp(lambda x: (x, x, x), (1.0,), (1.0,), has_aux=True),
+        error=TypeError,
+        match=r"jvp: with has_aux=True .* got tuple of length 3",
+    ),
+    Case(
+        "grad of a string output",
+        lambda: tg.grad(lambda x: "a")(1.0),
+        error=TypeError,
+        match=r"grad: the function's output must be a tensor, an array or a number, got str",
+    ),
+    Case(
+        "grad of a string argument",
+        lambda: tg.grad(SQUARE_FN)("a"),
+        error=TypeError,
+        match=r"grad: the argument must be a tensor, an array or a number, got str",
+    ),
+    Case(
+        "vjp_fn string cotangent",
+        lambda: tg.vjp(SQUARE_FN, 1.0)[1]("a"),
+        error=TypeError,
+        match=r"vjp_fn: the cotangent must be a tensor",
+    ),
+    Case(
+        "jvp primals not a tuple",
+        tg.jvp,
+        (SQUARE_FN, 1.0, 1.0),
+        error=TypeError,
+        match=r"jvp: primals and tangents must be tuples or lists, got float and float",
+    ),
+    Case(
+        "jvp tangent structure",
+        tg.jvp,
+        (SQUARE_FN, ([1.0, 2.0],), (1.0,)),
+        match=r"jvp: primal 0 and its tangent have different structures: \[None, None\] vs None",
+    ),
     Case(
         "grad of non-scalar",
         lambda: tg.grad(SQUARE_FN)(np.ones(3)),
@@ -815,6 +910,67 @@ CATALOGUE = [
         match=r"tg.function <lambda>: called with 2 positional argument\(s\)",
     ),
     Case(
+        "signature dtype",
+        _traced([tg.TensorSpec((2,), tg.float32)], tg.constant(np.ones(2))),
+        error=TypeError,
+        match=r"tg.function <lambda>: argument 0 has dtype float64, but the input_signature says float32",
+    ),
+    Case(
+        "signature string",
+        _traced([tg.TensorSpec((2,), tg.float32)], "ab"),
+        error=TypeError,
+        match=r"tg.function <lambda>: argument 0: cannot convert str \(dtype <U2\) to a number",
+    ),
+    Case(
+        "signature complex",
+        _traced([tg.TensorSpec((2,), tg.float32)], COMPLEX),
+        error=TypeError,
+        match=r"argument 0: cannot convert a value of dtype complex128 to float32",
+    ),
+    Case(
+        "function non-callable", tg.function, (3,), error=TypeError, match=r"tg.function: expected a function, got int"
+    ),
+    Case(
+        "input_signature int",
+        tg.function,
+        (SQUARE_FN,),
+        {"input_signature": 3},
+        TypeError,
+        r"tg.function: input_signature must be a list of TensorSpec, got 3",
+    ),
+    Case(
+        "input_signature of shapes",
+        tg.function,
+        (),
+        {"input_signature": [(2,)]},
+        TypeError,
+        r"tg.function: input_signature must be a list of TensorSpec",
+    ),
+    Case(
+        "TensorSpec string",
+        tg.TensorSpec,
+        ("ab",),
+        error=TypeError,
+        match=r"TensorSpec: shape must be None or a list/tuple of ints and Nones, got 'ab'",
+    ),
+    Case("TensorSpec negative", tg.TensorSpec, ((-1, 2),), match=r"TensorSpec: dimensions must be non-negative"),
+    Case("vmap in_axes string", tg.vmap, (SQUARE_FN, "a"), error=TypeError, match=r"vmap: in_axes must be an int"),
+    Case(
+        "vmap in_axes float",
+        tg.vmap,
+        (SQUARE_FN, [1.5]),
+        error=TypeError,
+        match=r"vmap: in_axes must be an int, None, or a list/tuple of them, got \[1.5\]",
+    ),
+    Case(
+        "vmap out_axes string",
+        tg.vmap,
+        (SQUARE_FN,),
+        {"out_axes": "a"},
+        TypeError,
+        r"vmap: out_axes must be an int, None, or a list/tuple/dict of them",
+    ),
+    Case(
         "traced Python bool",
         _traced_python_bool,
         error=TypeError,
@@ -854,6 +1010,35 @@ CATALOGUE = [
         error=KeyError,
         match=r"an op of type 'Sin' is already defined",
     ),
+    Case(
+        "RegisterGradient non-callable",
+        lambda: tg.RegisterGradient("CatalogueNotCallable")(3),
+        error=TypeError,
+        match=r"RegisterGradient\('CatalogueNotCallable'\): expected a function, got int",
+    ),
+    Case(
+        "primitive non-callable",
+        lambda: tg.primitive("CatalogueNotCallable")(3),
+        error=TypeError,
+        match=r"primitive\('CatalogueNotCallable'\): expected a function, got int",
+    ),
+    Case(
+        "primitive returning strings",
+        _primitive_returning("CatalogueStrings", np.array(["abc", "def"])),
+        error=TypeError,
+        match=r"CatalogueStrings: the kernel returned ndarray of dtype <U3; an op's kernel must return numeric",
+    ),
+    Case(
+        "primitive returning None",
+        _primitive_returning("CatalogueNone", None),
+        error=TypeError,
+        match=r"CatalogueNone: the kernel returned NoneType of dtype object",
+    ),
+    Case("autodiff internals", getattr, (tg.autodiff, "set_tangent"), error=AttributeError, match=r"set_tangent"),
+    # -- grad mode -------------------------------------------------------------------------------
+    Case("set_grad_enabled string", tg.set_grad_enabled, ("abc",), error=TypeError, match=r"set_grad_enabled: mode"),
+    Case("set_grad_enabled None", tg.set_grad_enabled, (None,), error=TypeError, match=r"must be a bool, got NoneType"),
+    Case("set_grad_enabled int", tg.set_grad_enabled, (1,), error=TypeError, match=r"must be a bool, got int"),
     Case(
         "primitive without gradient",
         _primitive_without_gradient,
@@ -1141,6 +1326,7 @@ ACCEPTS = {
     "primitive": "any string names an op type; the decorator is applied later",
     "Sample": "holds any sample arguments for the registry walk",
     "TensorSpec": "shape None means any shape",
+    "function": "None gives the decorator (@tg.function(input_signature=...))",
     "as_dtype": "None is NumPy's default dtype (float64)",
     "nn.Activation": "None is the linear activation, as in Keras",
     "nn.activations.get": "None is the linear activation, as in Keras",
@@ -1169,23 +1355,11 @@ ACCEPTS = {
     "nn.initializers.HeNormal": "seed None means unseeded",
     "nn.initializers.HeUniform": "seed None means unseeded",
     "train.CheckpointLoadStatus": "made by Checkpoint.restore; holds what it is given",
-    # Known gaps in files outside this change (engine/, graph/, functional.py): they check
-    # their argument only when it is used; the fix is described in issue #8.
-    "Tensor": "known gap: engine/tensor.py wraps any value without checking it",
-    "function": "known gap: graph/function.py does not check that it was given a function",
-    "grad": "known gap: functional.py checks the function only when it is called",
-    "value_and_grad": "known gap: functional.py checks the function only when it is called",
-    "elementwise_grad": "known gap: functional.py checks the function only when it is called",
-    "jacobian": "known gap: functional.py checks the function only when it is called",
-    "vmap": "known gap: it checks the function only when it is called",
-    "jacfwd": "known gap: functional.py checks the function only when it is called",
-    "hessian": "known gap: functional.py checks the function only when it is called",
 }
 
 # Callables not swept at all: calling them changes global state.
 SKIP = {
     "NotDifferentiable": "registers the op type it is given",
-    "set_grad_enabled": "switches recording off for the whole thread",
     "autograd.set_detect_anomaly": "switches anomaly mode on for the whole process",
     "random.set_seed": "reseeds the global generator (checked in the catalogue)",
 }
@@ -1203,7 +1377,7 @@ _MODULES = {
     "nn.activations.": (tg.nn.activations, None), "nn.initializers.": (tg.nn.initializers, None),
     "optimizers.": (tg.optimizers, None), "optimizers.schedules.": (tg.optimizers.schedules, None),
     "train.": (tg.train, None), "autograd.": (tg.autograd, None), "linalg.": (tg.linalg, None),
-    "random.": (tg.random, None), "autodiff.": (tg.autodiff, ["ForwardAccumulator"]),
+    "random.": (tg.random, None), "autodiff.": (tg.autodiff, None),
     "utils.": (tg.utils, ["to_dot", "plot"]),
 }  # fmt: skip
 
