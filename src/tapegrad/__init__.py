@@ -48,6 +48,7 @@ from .gradients import gradients
 from .graph import TensorSpec, function
 from .numerical import numerical_gradient
 from .ops import array_grad as _array_grad
+from .ops import gradient_reads as _gradient_reads
 from .ops import jvp_rules as _jvp_rules
 from .ops import linalg_grad as _linalg_grad
 from .ops import math_grad as _math_grad

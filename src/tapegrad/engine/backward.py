@@ -36,6 +36,7 @@ def backward(record, targets, seeds, sources, *, retain: bool, leaf_sink=None, s
     """
     walk = _Walk(record, sources, leaf_sink, stop)
     walk.observer = observer
+    walk.drop = not retain and state.graph is None  # a trace reads shapes from the values
     return walk.run(targets, seeds, retain)
 
 
@@ -208,6 +209,8 @@ class _Walk:
                 needs.append(keep)
             in_keys[node] = keys
             node.needs_input_grad = tuple(needs)
+            if self.drop:
+                node.drop_unread()
         reached.reverse()
         return reached
 

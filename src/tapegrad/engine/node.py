@@ -6,9 +6,17 @@ import itertools
 import os
 import traceback
 
+from .. import backend
 from .tensor import make_tensor
 
 _created = itertools.count()
+
+# What built-in gradient functions read (TensorFlow's lists of ops that don't need their
+# inputs or outputs): a backward pass that frees the graph drops, before it starts, the
+# large arrays no gradient will read, so they are freed as soon as nothing else holds them.
+READS_OUTPUTS: set[str] = set()  # built-in op types whose gradient reads ``op.outputs``
+SHAPE_ONLY_INPUTS: set[str] = set()  # built-in op types whose gradient reads only its inputs' shapes
+LARGE_BYTES = 1 << 16  # smaller arrays are not worth replacing
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -99,6 +107,23 @@ class Node:
             self.values = None
             self.inputs = tuple([t if t._rg else _stand_in(t._node, t._index) for t in self.inputs])
 
+    def drop_unread(self) -> None:
+        """Replace the large values this op's gradient never reads by stand-ins of the same
+        shape and dtype (NaN-filled, so a wrong declaration shows), letting them be freed."""
+        op_def = self.op_def
+        if not op_def.builtin:
+            return
+        if op_def.type not in READS_OUTPUTS:
+            for v in self.values:
+                if v.nbytes >= LARGE_BYTES:
+                    self.values = tuple([_placeholder(v) if v.nbytes >= LARGE_BYTES else v for v in self.values])
+                    break
+        if op_def.type in SHAPE_ONLY_INPUTS:
+            for t in self.inputs:
+                if t._value.nbytes >= LARGE_BYTES:
+                    self.inputs = tuple([_shape_only(t) for t in self.inputs])
+                    break
+
     def __repr__(self) -> str:
         return f"<tg.Operation {self.type!r}>"
 
@@ -109,3 +134,16 @@ _RELEASED_CONSTANT = make_tensor(None)
 def _stand_in(node, index: int):
     """What a released op keeps of an input: its producer, not its value."""
     return _RELEASED_CONSTANT if node is None else make_tensor(None, node, index)
+
+
+def _placeholder(value):
+    """An array of ``value``'s shape and dtype that takes no memory."""
+    fill = backend.xp.nan if value.dtype.kind in "fc" else 0
+    return backend.xp.broadcast_to(backend.xp.asarray(fill, value.dtype), value.shape)
+
+
+def _shape_only(t):
+    """Input ``t`` as a gradient reading only its shape needs it (leaves and inputs changed in place stay)."""
+    if t._node is None or t._rg or t._version or t._value.nbytes < LARGE_BYTES:
+        return t
+    return make_tensor(_placeholder(t._value), t._node, t._index)
