@@ -67,11 +67,10 @@ def _relu_grad_samples() -> list:
 def _relu_grad(gradients, features):
     """``gradients`` where ``features > 0``, else 0 (also where ``gradients`` is inf or NaN).
 
-    ``xp.where`` branches on each element; masking the bits of ``gradients`` does not.
+    ``xp.where`` branches on each element; multiplying the bits of ``gradients`` by 0 or 1 does not.
     """
     bits = xp.dtype(f"u{gradients.dtype.itemsize}")
-    mask = xp.negative(xp.greater(features, 0), dtype=bits)  # all ones where features > 0
-    return xp.bitwise_and(gradients.view(bits), mask).view(gradients.dtype)
+    return xp.multiply(gradients.view(bits), xp.greater(features, 0), dtype=bits).view(gradients.dtype)
 
 
 @primitive("Relu6", samples=unary(_away_from(0.0, 6.0)) + [Sample(xp.array([-1.0, 2.0, 7.0]))])
@@ -268,17 +267,19 @@ def _sparse_softmax_xent(labels, logits):
     if logits.ndim < 1 or labels.shape != logits.shape[:-1]:
         raise ValueError(f"labels must have the shape of logits without its last axis, {logits.shape[:-1]}")
     classes = logits.shape[-1]
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+    unsigned = labels.view(f"u{labels.dtype.itemsize}")  # negative labels become large
+    if labels.size and unsigned.max() >= classes:
         raise ValueError(f"labels must be in [0, {classes})")
-    shifted = _shifted(logits, -1)  # a new array, as are the ones below: they are written in place
+    # one row per label; the arrays made below are new, so they are written in place
+    shifted = _shifted(logits.reshape(labels.size, classes), -1)
     backprop = xp.exp(shifted)
-    total = xp.sum(backprop, axis=-1, keepdims=True)
-    picked = (*xp.indices(labels.shape, sparse=True), labels)  # each label's logit
-    loss = xp.log(total)[..., 0]
+    total = xp.add.reduce(backprop, axis=-1, keepdims=True)
+    picked = (xp.arange(labels.size), unsigned.reshape(-1))  # each label's logit
+    loss = xp.log(total[:, 0])
     loss -= shifted[picked]
     backprop /= total
     backprop[picked] -= 1  # softmax - one_hot(labels): the gradient, as TensorFlow's op returns it
-    return loss, backprop
+    return loss.reshape(labels.shape), backprop.reshape(logits.shape)
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
