@@ -13,9 +13,9 @@ ndarray = xp.ndarray
 ndim_of = xp.ndim
 
 
-def asarray(value, dtype=None) -> xp.ndarray:
-    """``value`` as an array, without copying when it already is one."""
-    return xp.asarray(value, dtype=dtype)
+# ``asarray(value, dtype=None)``: ``value`` as an array, without copying when it already
+# is one. The per-op path calls it for every NumPy scalar a kernel returns: no wrapper.
+asarray = xp.asarray
 
 
 def array_copy(value, dtype=None) -> xp.ndarray:
