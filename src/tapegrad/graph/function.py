@@ -70,20 +70,21 @@ def _is_tensor_like(value) -> bool:
 
 def _signature(args, kwargs):
     """The cache key: structure, tensor shapes and dtypes, and Python values."""
+    flat = nest.flatten((args, kwargs))
+    structure = repr(nest.pack_as((args, kwargs), [0] * len(flat)))
+    return structure, tuple([_leaf_key(leaf) for leaf in flat])
 
-    def leaf_key(leaf):
-        if getattr(leaf, "_is_variable", False):
-            return ("variable", id(leaf))
-        if _is_tensor_like(leaf):
-            return ("tensor", tuple(leaf.shape), str(leaf.dtype))
-        try:
-            hash(leaf)
-        except TypeError:
-            return ("object", id(leaf))
-        return ("python", type(leaf).__name__, leaf)
 
-    structure = repr(nest.pack_as((args, kwargs), [0] * len(nest.flatten((args, kwargs)))))
-    return structure, tuple(leaf_key(leaf) for leaf in nest.flatten((args, kwargs)))
+def _leaf_key(leaf):
+    if getattr(leaf, "_is_variable", False):
+        return ("variable", id(leaf))
+    if _is_tensor_like(leaf):
+        return ("tensor", tuple(leaf.shape), leaf.dtype)
+    try:
+        hash(leaf)
+    except TypeError:
+        return ("object", id(leaf))
+    return ("python", type(leaf).__name__, leaf)
 
 
 def _general_key(key, varying: dict):
