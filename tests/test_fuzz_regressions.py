@@ -160,3 +160,21 @@ def test_eigh_of_empty_matrices_and_its_gradient(shape):
         tape.watch(x)
         y = tg.reduce_sum(tg.linalg.eigvalsh(x))
     assert tape.gradient(y, x).shape == shape
+
+
+def test_log_ndtr_second_derivative_far_in_the_left_tail():
+    """The fuzzer's central differences of log_ndtr's gradient at x = -40 were off by 1e-3 (the
+    gradient's rounding divided by the step), not the derivative: it equals -r (x + r), r = pdf / cdf,
+    and the fuzzer now treats differences that disagree with themselves at twice the step as no evidence."""
+    special = pytest.importorskip("scipy.special")
+    x0 = np.array([-40.0, -12.0, -3.0, 3.0])
+    x = tg.constant(x0)
+    with tg.GradientTape() as outer:
+        outer.watch(x)
+        with tg.GradientTape() as inner:
+            inner.watch(x)
+            y = tg.reduce_sum(tg.log_ndtr(x))
+        g = tg.reduce_sum(inner.gradient(y, x))
+    h = outer.gradient(g, x).numpy()
+    r = np.exp(-0.5 * x0**2 - 0.5 * np.log(2 * np.pi) - special.log_ndtr(x0))
+    np.testing.assert_allclose(h, -r * (x0 + r), rtol=1e-8)
