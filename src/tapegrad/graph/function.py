@@ -70,12 +70,21 @@ def _is_tensor_like(value) -> bool:
 
 def _signature(args, kwargs):
     """The cache key: structure, tensor shapes and dtypes, and Python values."""
+    if _positional_leaves(args, kwargs):
+        return len(args), tuple([_leaf_key(leaf) for leaf in args])
     flat = nest.flatten((args, kwargs))
     structure = repr(nest.pack_as((args, kwargs), [0] * len(flat)))
     return structure, tuple([_leaf_key(leaf) for leaf in flat])
 
 
+def _positional_leaves(args, kwargs) -> bool:
+    """Whether the call is only positional arguments, none of them a nest (the common call)."""
+    return not kwargs and not any(isinstance(a, list | tuple | dict) for a in args)
+
+
 def _leaf_key(leaf):
+    if type(leaf) is Tensor:
+        return ("tensor", leaf._value.shape, leaf._value.dtype)
     if getattr(leaf, "_is_variable", False):
         return ("variable", id(leaf))
     if _is_tensor_like(leaf):
@@ -140,7 +149,7 @@ class ConcreteFunction:
 
     def _call_flat(self, inputs: list):
         results = self._run(*[t._value for t in inputs])
-        values = tuple(backend.asarray(r) for r in results)
+        values = tuple([backend.asarray(r) for r in results])
         outputs = record(self._op_def, (*inputs, *self.graph.variables), {"function": self}, values)
         return nest.pack_as(self._structured_outputs, outputs)
 
@@ -256,7 +265,7 @@ class Function:
         if _state.state.graph is not None:  # called while tracing another function: inline
             return self.python_function(*args, **kwargs)
         concrete, args = self._concrete(args, kwargs)
-        flat = nest.flatten((args, kwargs))
+        flat = args if _positional_leaves(args, kwargs) else nest.flatten((args, kwargs))
         inputs = [_as_input(flat[i]) for i in concrete._input_leaves]
         return concrete._call_flat(inputs)
 

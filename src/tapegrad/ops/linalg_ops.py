@@ -93,9 +93,9 @@ _MATMUL_SAMPLES = [
 @primitive("BatchMatMulV2", samples=_MATMUL_SAMPLES)
 def _matmul(a, b, transpose_a=False, transpose_b=False):
     if transpose_a:
-        a = xp.swapaxes(a, -1, -2)
+        a = a.swapaxes(-1, -2)
     if transpose_b:
-        b = xp.swapaxes(b, -1, -2)
+        b = b.swapaxes(-1, -2)
     return xp.matmul(a, b)
 
 

@@ -154,7 +154,7 @@ swish = silu
 
 def _shifted(x, axis):
     """``x`` minus its maximum along ``axis`` (a finite shift, so ±inf stays meaningful)."""
-    top = xp.max(x, axis=axis, keepdims=True)
+    top = xp.maximum.reduce(x, axis=axis, keepdims=True)
     return x - xp.where(xp.isfinite(top), top, 0)
 
 
