@@ -67,6 +67,21 @@ def _reusable(op, n: int, last: dict, owned: set):
     return None
 
 
+def _arguments(ins: str, attrs: dict, namespace: dict, n: int) -> str:
+    """A kernel call's arguments: attributes written as literals where they are plain values."""
+    if all(_is_literal(v) for v in attrs.values()):
+        return ", ".join([*([ins] if ins else []), *(f"{k}={v!r}" for k, v in attrs.items())])
+    namespace[f"attrs{n}"] = attrs
+    return f"{ins}{', ' if ins else ''}**attrs{n}"
+
+
+def _is_literal(value) -> bool:
+    """Whether ``repr(value)`` is Python source for an equal value (bools, ints, strings, None, tuples of them)."""
+    if type(value) is tuple:
+        return all(_is_literal(v) for v in value)
+    return value is None or type(value) in (bool, int, str)
+
+
 def compile_graph(graph: Graph):
     """``(run, source)``: ``run(*input_arrays)`` returns the tuple of output arrays.
 
@@ -102,16 +117,15 @@ def compile_graph(graph: Graph):
         elif (buffer := _reusable(op, n, last, owned)) is not None:
             body.append(f"{outs[0]} = xp.{_UFUNCS[op.type]}({ins}, out={names[id(buffer)]})  # {op.name}")
             owned.add(id(op.outputs[0]))
+        elif op.type in _UFUNCS:
+            owned.add(id(op.outputs[0]))
+            body.append(f"{outs[0]} = xp.{_UFUNCS[op.type]}({ins})  # {op.name}")
         else:
             if op.type in _FRESH:
                 owned.update(id(s) for s in op.outputs)
             namespace[f"k{n}"] = op.op_def.kernel
-            call = f"k{n}({ins}"
-            if op.attrs:
-                namespace[f"attrs{n}"] = op.attrs
-                call += f"{', ' if ins else ''}**attrs{n}"
             target = ", ".join(outs) + ("," if op.multiple and len(outs) == 1 else "")
-            body.append(f"{target} = {call})  # {op.name}")
+            body.append(f"{target} = k{n}({_arguments(ins, op.attrs, namespace, n)})  # {op.name}")
     results = [names[id(s)] for s in graph.outputs]
     body.append(f"return ({', '.join(results)}{',' if len(results) == 1 else ''})")
     source = f"def run({', '.join(args)}):\n" + "\n".join(f"    {line}" for line in body) + "\n"
