@@ -139,6 +139,22 @@ def test_optimizer_removes_dead_code_duplicates_and_identities():
     assert "def run" in cf.source
 
 
+def test_generated_code_calls_ufuncs_directly_and_writes_plain_attributes_as_literals():
+    w = tg.constant(np.arange(6.0).reshape(2, 3))
+
+    @tg.function
+    def f(x):
+        m = tg.matmul(x, w, transpose_b=True)
+        return tg.reduce_sum(m * m, axis=0), m
+
+    x = np.arange(6.0).reshape(2, 3)
+    source = f.get_concrete_function(tg.constant(x)).source
+    assert "xp.multiply(" in source and "transpose_b=True" in source and "axis=(0,)" in source
+    assert "**attrs" not in source
+    m = x @ w.numpy().T
+    np.testing.assert_allclose(f(x)[0].numpy(), (m * m).sum(axis=0))
+
+
 def test_gradients_inside_a_function_and_second_derivatives():
     @tg.function
     def first(x):
