@@ -52,21 +52,25 @@ class Variable(Tensor):
         if graph is not None:  # traced: the graph assigns when it runs
             graph.assign(self, value if isinstance(value, Tensor) else make_tensor(new))
             return self if read_value else None
-        self._value = new
-        self._version += 1
-        return self if read_value else None
+        return self._set(new, read_value)
 
     def assign_add(self, delta, read_value: bool = True):
         """Add ``delta`` to the value."""
         if state.graph is not None:
             return self.assign(self + delta, read_value)
-        return self.assign(self._value + self._converted(delta, "assign_add"), read_value)
+        return self._set(self._value + self._converted(delta, "assign_add"), read_value)
 
     def assign_sub(self, delta, read_value: bool = True):
         """Subtract ``delta`` from the value."""
         if state.graph is not None:
             return self.assign(self - delta, read_value)
-        return self.assign(self._value - self._converted(delta, "assign_sub"), read_value)
+        return self._set(self._value - self._converted(delta, "assign_sub"), read_value)
+
+    def _set(self, new, read_value: bool):
+        """Take ``new`` (an array of the variable's dtype and shape that nothing else holds) as the value."""
+        self._value = new
+        self._version += 1
+        return self if read_value else None
 
     def _converted(self, value, method: str):
         array = value._value if isinstance(value, Tensor) else numeric_array(f"Variable {self._name}.{method}", value)

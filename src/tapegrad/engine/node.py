@@ -137,9 +137,13 @@ def _stand_in(node, index: int):
 
 
 def _placeholder(value):
-    """An array of ``value``'s shape and dtype that takes no memory."""
-    fill = backend.xp.nan if value.dtype.kind in "fc" else 0
-    return backend.xp.broadcast_to(backend.xp.asarray(fill, value.dtype), value.shape)
+    """A read-only array of ``value``'s shape and dtype that takes no memory (all its
+    elements are one NaN, or 0 for other dtypes)."""
+    xp = backend.xp
+    cell = xp.full(1, xp.nan if value.dtype.kind in "fc" else 0, value.dtype)
+    placeholder = xp.ndarray(value.shape, value.dtype, buffer=cell, strides=(0,) * value.ndim)
+    placeholder.flags.writeable = False
+    return placeholder
 
 
 def _shape_only(t):
