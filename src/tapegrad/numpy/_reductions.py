@@ -7,6 +7,7 @@ applied with ``where``/``maximum`` around them, so everything stays differentiab
 from __future__ import annotations
 
 import builtins
+import operator
 
 import numpy as _np
 
@@ -46,28 +47,26 @@ def _constant(value) -> Tensor:
     return make_tensor(_np.asarray(value))
 
 
-def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=NoValue, where=True):
-    """Sum of elements over ``axis`` (all when None)."""
-    no_out(out, "sum")
+def _masked_reduction(name, reduce, identity, combine, a, axis, dtype, out, keepdims, initial, where):
+    """``reduce`` over ``axis`` with masked-out elements set to ``identity``, then ``initial`` combined in."""
+    no_out(out, name)
     x = _input(a, dtype)
     ax = axes(axis, x.ndim, sort=True)
     mask = _mask(where, x)
     if mask is not None:
-        x = _a.where(mask, x, 0)
-    total = _r.reduce_sum(x, ax, builtins.bool(keepdims))
-    return total if initial is NoValue else total + initial
+        x = _a.where(mask, x, identity)
+    total = reduce(x, ax, builtins.bool(keepdims))
+    return total if initial is NoValue else combine(total, initial)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=NoValue, where=True):
+    """Sum of elements over ``axis`` (all when None)."""
+    return _masked_reduction("sum", _r.reduce_sum, 0, operator.add, a, axis, dtype, out, keepdims, initial, where)
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=NoValue, where=True):
     """Product of elements over ``axis``; the gradient is exact also where elements are zero."""
-    no_out(out, "prod")
-    x = _input(a, dtype)
-    ax = axes(axis, x.ndim, sort=True)
-    mask = _mask(where, x)
-    if mask is not None:
-        x = _a.where(mask, x, 1)
-    total = _r.reduce_prod(x, ax, builtins.bool(keepdims))
-    return total if initial is NoValue else total * initial
+    return _masked_reduction("prod", _r.reduce_prod, 1, operator.mul, a, axis, dtype, out, keepdims, initial, where)
 
 
 def _mean_input(a, dtype):
@@ -123,9 +122,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=NoValue, correction=NoValue):
     """Standard deviation over ``axis`` (sqrt of ``var``); its gradient is 0 where it is 0."""
-    v = _var("std", a, axis, dtype, out, ddof, keepdims, where, mean, correction)
-    positive = v > 0
-    return _a.where(positive, _m.sqrt(_a.where(positive, v, 1)), v * 0.0)  # 0 (or NaN) elsewhere
+    return _m.sqrt_zero_gradient_at_zero(_var("std", a, axis, dtype, out, ddof, keepdims, where, mean, correction))
 
 
 def _extremum(name, reduce, pick, a, axis, out, keepdims, initial, where):

@@ -31,7 +31,7 @@ from ..backend import xp
 from ..engine.dispatch import convert_inputs
 from ..engine.registry import Sample, primitive
 from . import math_ops as m
-from .array_ops import concat, getitem, reshape, where
+from .array_ops import concat, getitem, reshape
 from .reduction_ops import reduce_sum
 from .samples import randn
 from .shape_util import normalize_axis, normalize_one_axis
@@ -619,9 +619,7 @@ def _spectral_norm(x, rows: int, cols: int, keepdims: bool):
     sub2 = labels.replace(labels[outer], other)
     batch = "".join(c for i, c in enumerate(labels) if i not in (rows, cols))
     gram = _einsum(x, x, equation=f"{labels},{sub2}->{batch}{labels[outer]}{other}")
-    top = _eigh(gram, compute_v=False)[..., -1]
-    positive = top > 0
-    value = where(positive, m.sqrt(where(positive, top, 1)), 0)
+    value = m.sqrt_zero_gradient_at_zero(_eigh(gram, compute_v=False)[..., -1])
     if keepdims:
         value = reshape(value, tuple(1 if i in (rows, cols) else n for i, n in enumerate(x.shape)))
     return value
