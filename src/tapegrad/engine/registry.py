@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 
 from .. import backend
 from ..checks import function
@@ -17,6 +18,23 @@ from .dispatch import apply
 _MISSING = object()
 OPS: dict[str, OpDef] = {}
 _GRADIENTS: dict[str, object] = {}
+
+# TensorFlow's rule for op type names (op_def_util.cc, IsValidOpName): CamelCase, namespaces joined
+# by '>'; names starting with '_' are internal (here too limited to letters, digits, '_' and '>').
+_OP_TYPE = re.compile(r"[A-Z][A-Za-z0-9_]*(?:>[A-Z][A-Za-z0-9_]*)*|_[A-Za-z0-9_>]*")
+
+
+def check_op_type(op_type, who: str) -> str:
+    """``op_type`` if it is a valid op type name; otherwise a TypeError or a ValueError that gives the rule."""
+    if not isinstance(op_type, str):
+        raise TypeError(f"{who}: op_type must be a string, got {type(op_type).__name__}")
+    if _OP_TYPE.fullmatch(op_type) is None:
+        raise ValueError(
+            f"{who}: invalid op type name {op_type!r}. As in TensorFlow, an op type name is CamelCase: an "
+            "upper-case letter, then letters, digits and underscores ([A-Z][A-Za-z0-9_]*), with namespaces "
+            "joined by '>' ('MyLib>MyOp'); a name starting with '_' is internal ('_' then [A-Za-z0-9_>]*)"
+        )
+    return op_type
 
 
 class Sample:
@@ -65,8 +83,6 @@ def gradient_function(op_type: str):
 
 
 def _register_gradient(op_type: str, fn) -> None:
-    if not isinstance(op_type, str):
-        raise TypeError(f"op_type must be a string, got {type(op_type).__name__}")
     if op_type in _GRADIENTS:
         raise KeyError(f"Registering two gradient with name '{op_type}'!")
     _GRADIENTS[op_type] = fn
@@ -87,9 +103,7 @@ class RegisterGradient:
     """
 
     def __init__(self, op_type: str):
-        if not isinstance(op_type, str):
-            raise TypeError(f"op_type must be a string, got {type(op_type).__name__}")
-        self._op_type = op_type
+        self._op_type = check_op_type(op_type, "RegisterGradient")
 
     def __call__(self, fn):
         function(f"RegisterGradient({self._op_type!r})", fn)
@@ -117,7 +131,7 @@ class RegisterJVP:
     """
 
     def __init__(self, op_type: str):
-        self._op_type = op_type
+        self._op_type = check_op_type(op_type, "RegisterJVP")
 
     def __call__(self, rule):
         if self._op_type in _JVPS:
@@ -128,20 +142,21 @@ class RegisterJVP:
 
 def NotDifferentiable(op_type: str) -> None:
     """Declare that ops of ``op_type`` have no gradient (they are never recorded)."""
-    _register_gradient(op_type, None)
+    _register_gradient(check_op_type(op_type, "NotDifferentiable"), None)
 
 
 def primitive(op_type: str, samples=None):
-    """Decorator turning a function of NumPy arrays into a tapegrad op.
+    """Decorator turning a function of NumPy arrays into a tapegrad op of type ``op_type``.
 
+    ``op_type`` follows TensorFlow's rule for op type names: CamelCase (``"MyOp"``,
+    ``"MyLib>MyOp"``); anything else raises ValueError.
     The function's leading parameters without defaults are the op's tensor inputs
     (a ``*args`` parameter makes it variadic); parameters with defaults are
     attributes, available to the gradient as ``op.get_attr(name)``. The function
     returns an array, or a tuple of arrays for several outputs. ``samples`` (a list
     of ``Sample``) are inputs on which the test suite checks the op's derivatives.
     """
-    if not isinstance(op_type, str):
-        raise TypeError(f"op_type must be a string, got {type(op_type).__name__}")
+    check_op_type(op_type, "primitive")
 
     def decorate(kernel):
         function(f"primitive({op_type!r})", kernel)
