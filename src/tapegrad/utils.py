@@ -10,13 +10,38 @@ import sys
 from .engine.tensor import Tensor
 
 
-def _label(t: Tensor) -> str:
+def _escaped(text) -> str:
+    """``text`` as the inside of a DOT quoted string, shown as it is: quotes and backslashes escaped,
+    a line break as DOT's ``\\n``, any other unprintable character (NUL, ``\\r``...) as its Python escape."""
+    out = []
+    for ch in str(text):
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append("\\" + ascii(ch)[1:-1])  # a backslash shown, then x00, u2028...
+    return "".join(out)
+
+
+def _label(*parts) -> str:
+    """A DOT label attribute: the parts on separate lines."""
+    return 'label="' + "\\n".join(_escaped(p) for p in parts) + '"'
+
+
+def _shape(t) -> str:
     return f"{t.dtype}{list(t.shape)}".replace("'", "")
 
 
-def _leaf_label(t: Tensor) -> str:
-    name = getattr(t, "_name", None)
-    return f"{name}\\n{_label(t)}" if name else _label(t)
+def _header(name) -> list:
+    return [
+        f'digraph "{_escaped(name)}" {{',
+        "  rankdir=LR;",
+        '  node [fontname="Helvetica", fontsize=10];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ]
 
 
 def to_dot(x, name: str = "tapegrad") -> str:
@@ -24,7 +49,8 @@ def to_dot(x, name: str = "tapegrad") -> str:
 
     ``x`` is a recorded tensor (or a list of them), a traced graph, or a concrete
     function (its optimised graph). Ops are boxes, inputs (variables, constants)
-    ellipses; each edge is a tensor, labelled with its dtype and shape.
+    ellipses; each edge is a tensor, labelled with its dtype and shape (an op that
+    reads a tensor twice, as ``a * a``, has two edges from it). Names are escaped.
     """
     from .graph import ConcreteFunction, Graph
 
@@ -36,18 +62,19 @@ def to_dot(x, name: str = "tapegrad") -> str:
     for t in targets:
         if not isinstance(t, Tensor):
             raise TypeError(f"to_dot: expected tensors, got {type(t).__name__}")
-    lines = [
-        f'digraph "{name}" {{',
-        "  rankdir=LR;",
-        '  node [fontname="Helvetica", fontsize=10];',
-        '  edge [fontname="Helvetica", fontsize=9];',
-    ]
+    lines = _header(name)
     ids: dict = {}
 
-    def node_id(obj, kind: str) -> str:
-        if id(obj) not in ids:
-            ids[id(obj)] = f"{kind}{len(ids)}"
-        return ids[id(obj)]
+    def op_id(op) -> str:
+        return ids.setdefault(id(op), f"op{len(ids)}")
+
+    def input_id(t: Tensor) -> str:  # declared where first drawn
+        if id(t) not in ids:
+            ids[id(t)] = f"in{len(ids)}"
+            name = getattr(t, "_name", None)
+            label = _label(name, _shape(t)) if name else _label(_shape(t))
+            lines.append(f"  {ids[id(t)]} [shape=ellipse, {label}];")
+        return ids[id(t)]
 
     seen, stack = set(), [t._node for t in targets if t._node is not None]
     while stack:
@@ -55,49 +82,38 @@ def to_dot(x, name: str = "tapegrad") -> str:
         if id(op) in seen:
             continue
         seen.add(id(op))
-        me = node_id(op, "op")
-        lines.append(f'  {me} [shape=box, style="rounded,filled", fillcolor="#dde8f7", label="{op.type}"];')
+        me = op_id(op)
+        lines.append(f'  {me} [shape=box, style="rounded,filled", fillcolor="#dde8f7", {_label(op.type)}];')
         for t in op.inputs or ():
             if t._node is not None:
-                source = node_id(t._node, "op")
+                source = op_id(t._node)
                 stack.append(t._node)
             else:
-                source = node_id(t, "in")
-                lines.append(f'  {source} [shape=ellipse, label="{_leaf_label(t)}"];')
-            label = _label(t) if t._value is not None else ""
-            lines.append(f'  {source} -> {me} [label="{label}"];')
+                source = input_id(t)
+            lines.append(f"  {source} -> {me} [{_label(_shape(t) if t._value is not None else '')}];")
     for i, t in enumerate(targets):
-        out = f"out{i}"
-        lines.append(f'  {out} [shape=plaintext, label="output {i}\\n{_label(t)}"];')
-        source = node_id(t._node, "op") if t._node is not None else node_id(t, "in")
-        if t._node is None:
-            lines.append(f'  {source} [shape=ellipse, label="{_leaf_label(t)}"];')
-        lines.append(f"  {source} -> {out};")
+        lines.append(f"  out{i} [shape=plaintext, {_label(f'output {i}', _shape(t))}];")
+        source = op_id(t._node) if t._node is not None else input_id(t)
+        lines.append(f"  {source} -> out{i};")
     lines.append("}")
-    return "\n".join(dict.fromkeys(lines)) + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def _graph_to_dot(graph) -> str:
-    lines = [
-        f'digraph "{graph.name}" {{',
-        "  rankdir=LR;",
-        '  node [fontname="Helvetica", fontsize=10];',
-        '  edge [fontname="Helvetica", fontsize=9];',
-    ]
+    lines = _header(graph.name)
     ids = {id(op): f"op{i}" for i, op in enumerate(graph.operations)}
     for op in graph.operations:
         me = ids[id(op)]
         if op.type in ("Placeholder", "Const", "ReadVariableOp"):
             label = {"Placeholder": "input", "Const": "constant"}.get(op.type, op.attrs.get("variable", op).name)
-            out = op.outputs[0]
-            lines.append(f'  {me} [shape=ellipse, label="{label}\\n{out.dtype}{list(out.shape)}"];')
+            lines.append(f"  {me} [shape=ellipse, {_label(label, _shape(op.outputs[0]))}];")
             continue
         fill = "#f7e3d0" if op.type == "AssignVariableOp" else "#dde8f7"
-        lines.append(f'  {me} [shape=box, style="rounded,filled", fillcolor="{fill}", label="{op.type}"];')
+        lines.append(f'  {me} [shape=box, style="rounded,filled", fillcolor="{fill}", {_label(op.type)}];')
         for s in op.inputs:
-            lines.append(f'  {ids[id(s.op)]} -> {me} [label="{s.dtype}{list(s.shape)}"];')
+            lines.append(f"  {ids[id(s.op)]} -> {me} [{_label(_shape(s))}];")
     for i, s in enumerate(graph.outputs):
-        lines.append(f'  out{i} [shape=plaintext, label="output {i}"];')
+        lines.append(f"  out{i} [shape=plaintext, {_label(f'output {i}')}];")
         lines.append(f"  {ids[id(s.op)]} -> out{i};")
     lines.append("}")
     return "\n".join(lines) + "\n"
