@@ -89,7 +89,9 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     return total / _np.asarray(_count(mask, x, ax, keepdims), x.dtype)
 
 
-def _var(name, a, axis, dtype, out, ddof, keepdims, where, mean, correction):
+def _var(name, a, axis, dtype, out, ddof, keepdims, where, mean, correction, power: int):
+    """The variance (``power`` 2) or standard deviation (``power`` 1): deviations are scaled by a power of
+    two before they are squared, and the result scaled back, so neither overflows nor underflows needlessly."""
     no_out(out, name)
     if correction is not NoValue:
         if ddof != 0:
@@ -106,23 +108,24 @@ def _var(name, a, axis, dtype, out, ddof, keepdims, where, mean, correction):
     else:
         centre = _r.reduce_sum(x, ax, True) / _np.asarray(count, x.dtype)
     deviation = x - centre
-    squares = deviation * deviation
     if mask is not None:
-        squares = _a.where(mask, squares, 0)
+        deviation = _a.where(mask, deviation, 0)
         count = _count(mask, x, ax, keepdims)
+    squares, scale = _r.scaled_squares(deviation, ax, power)
     total = _r.reduce_sum(squares, ax, builtins.bool(keepdims))
     dof = _np.maximum(_np.asarray(count) - ddof, 0).astype(x.dtype)
-    return total / dof
+    value = total / dof if power == 2 else _m.sqrt_zero_gradient_at_zero(total / dof)
+    return _r.unscaled(value, scale, ax, builtins.bool(keepdims))
 
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=NoValue, correction=NoValue):
     """Variance over ``axis``: the mean squared deviation, divided by ``N - ddof``."""
-    return _var("var", a, axis, dtype, out, ddof, keepdims, where, mean, correction)
+    return _var("var", a, axis, dtype, out, ddof, keepdims, where, mean, correction, 2)
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=NoValue, correction=NoValue):
     """Standard deviation over ``axis`` (sqrt of ``var``); its gradient is 0 where it is 0."""
-    return _m.sqrt_zero_gradient_at_zero(_var("std", a, axis, dtype, out, ddof, keepdims, where, mean, correction))
+    return _var("std", a, axis, dtype, out, ddof, keepdims, where, mean, correction, 1)
 
 
 def _extremum(name, reduce, pick, a, axis, out, keepdims, initial, where):
@@ -205,7 +208,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=NoValue, correction=NoValue):
     """Variance over ``axis`` of the elements that are not NaN."""
     x = _mean_input(a, dtype)
-    return _var("nanvar", x, axis, None, out, ddof, keepdims, _not_nan(x, where), mean, correction)
+    return _var("nanvar", x, axis, None, out, ddof, keepdims, _not_nan(x, where), mean, correction, 2)
 
 
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=NoValue, correction=NoValue):

@@ -6,7 +6,7 @@ from ..engine.registry import RegisterGradient
 from . import math_ops as m
 from . import reduction_ops as r
 from .array_ops import ones_like, stop_gradient, where
-from .grad_util import broadcast_to_like, reduced_count, reshape_to
+from .grad_util import broadcast_to_like, reduced_count, reshape_to, unbroadcast
 
 
 def _spread(op, grad):
@@ -112,3 +112,10 @@ def _cumprod_grad(op, grad):
     y_first_one = r._cumprod(x_first_one, axis=axis, exclusive=exclusive, reverse=reverse)
     at_first = r._cumsum(y_first_one * grad, **back)
     return where(before, dividing, where(first, at_first, 0))
+
+
+@RegisterGradient("ScaledSquare")
+def _scaled_square_grad(op, grad):
+    x, scale = op.inputs
+    ratio = x / scale
+    return unbroadcast(grad * 2.0 * ratio, x), unbroadcast(-grad * m.square(ratio), scale)

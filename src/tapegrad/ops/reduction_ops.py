@@ -7,7 +7,7 @@ from ..checks import real_only
 from ..dtypes import as_dtype, int64
 from ..engine.dispatch import convert_inputs
 from ..engine.registry import NotDifferentiable, Sample, primitive
-from .samples import randn
+from .samples import positive, randn
 from .shape_util import normalize_axis, normalize_one_axis
 
 __all__ = [
@@ -154,28 +154,95 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 # -- moments (composites of Mean) -----------------------------------------------------------------
 
 
-def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
-    """Population variance over ``axis``: mean of squared deviations from the mean (two passes)."""
+@primitive("PowerOfTwoScale", samples=[
+    Sample(randn(3, 4)),
+    Sample(randn(3, 4) * 1e30, axis=(1,)),
+    Sample(randn(2, 3, 4) * 1e-30, axis=(0, 2)),
+    Sample(xp.zeros((2, 3)), axis=(0,)),
+])  # fmt: skip
+def _power_of_two_scale(x, axis=None):
+    """Per slice over ``axis`` (kept, of size 1), the power of two 2**e with max|x| < 2**e <= 2 max|x|.
+
+    Dividing by it is exact and brings the slice into [-1, 1], so that squares neither
+    overflow nor underflow; 1 for a slice of zeros, or one holding inf or NaN.
+    """
+    largest = xp.max(xp.abs(x), axis=axis, keepdims=True, initial=0)
+    info = xp.finfo(largest.dtype)
+    exponent = xp.clip(xp.frexp(largest)[1], info.minexp, info.maxexp - 1)  # 2**exponent and 2**-exponent exist
+    return xp.ldexp(xp.ones_like(largest), exponent)
+
+
+NotDifferentiable("PowerOfTwoScale")
+
+
+@primitive("ScaledSquare", samples=[
+    Sample(randn(3, 4), positive(3, 1)),
+    Sample(randn(2, 3), positive(3)),
+])  # fmt: skip
+def _scaled_square(x, scale):
+    """x * (x / scale): for a variance, x**2 / scale without overflow, with a gradient (2 x / scale) of
+    the size of x's values / scale, so that it does not overflow either."""
+    return xp.multiply(x, x / scale)
+
+
+def scaled_squares(deviations, axes, power: int):
+    """``(squares, scale)`` for a moment of ``power`` 2 (variance) or 1 (standard deviation) over ``axes``.
+
+    ``scale`` is a power of two per slice over ``axes`` (None: all; kept dimensions) that brings
+    the deviations into [-1, 1], exactly. For a standard deviation the squares are of the scaled
+    deviations, in [0, 1]; for a variance they are ``deviations**2 / scale``, of the deviations'
+    size, and so is their gradient (a variance's gradient 2 (x - mean) / n is as representable
+    as ``x``, even where the variance overflows). Either way the moment is ``scale`` times the
+    moment of the squares.
+    """
     from .math_ops import square
 
+    scale = _power_of_two_scale(deviations, axis=axes)
+    squares = _scaled_square(deviations, scale) if power == 2 else square(deviations / scale)
+    return squares, scale
+
+
+def unscaled(value, scale, axes, keepdims: bool):
+    """``value * scale`` for a reduction over ``axes`` of scaled squares (``scale`` has the kept dimensions)."""
+    from .array_ops import squeeze
+
+    if not keepdims:
+        scale = squeeze(scale, axis=tuple(range(scale.ndim)) if axes is None else axes)
+    return value * scale
+
+
+def _moment(name: str, input_tensor, axis, keepdims, power: int):
+    """The variance (``power`` 2) or standard deviation (``power`` 1) over ``axis``, of deviations scaled
+    by a power of two before they are squared, then scaled back: no needless overflow or underflow."""
+    from .math_ops import sqrt_zero_gradient_at_zero, square
+
     (x,) = convert_inputs((input_tensor,))
-    axes = normalize_axis(axis, x.ndim, "reduce_variance")
-    if x.ndim == 0:
-        axes = None
-    mean = _mean(x, axis=axes, keepdims=True)
-    return _mean(square(x - mean), axis=axes, keepdims=bool(keepdims))
+    axes = None if x.ndim == 0 else normalize_axis(axis, x.ndim, name)
+    keepdims = bool(keepdims)
+    deviations = x - _mean(x, axis=axes, keepdims=True)
+    if x.dtype.kind not in "fc":  # integers: the variance truncated, as in TensorFlow
+        variance = _mean(square(deviations), axis=axes, keepdims=keepdims)
+        return variance if power == 2 else sqrt_zero_gradient_at_zero(variance)
+    squares, scale = scaled_squares(deviations, axes, power)
+    value = _mean(squares, axis=axes, keepdims=keepdims)
+    return unscaled(value if power == 2 else sqrt_zero_gradient_at_zero(value), scale, axes, keepdims)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Population variance over ``axis``: mean of squared deviations from the mean (two passes).
+
+    Deviations are scaled by a power of two before they are squared: float32 values near
+    1e30 or 1e-30 have their variance (where float32 holds it) and gradient.
+    """
+    return _moment("reduce_variance", input_tensor, axis, keepdims, 2)
 
 
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
-    """Population standard deviation over ``axis``.
+    """Population standard deviation over ``axis`` (scaled like ``reduce_variance``: no overflow).
 
     Where the deviation is zero (constant input) its gradient is taken as 0, not NaN.
     """
-    from .math_ops import sqrt_zero_gradient_at_zero
-
-    (x,) = convert_inputs((input_tensor,))
-    normalize_axis(axis, x.ndim, "reduce_std")
-    return sqrt_zero_gradient_at_zero(reduce_variance(x, axis, keepdims))
+    return _moment("reduce_std", input_tensor, axis, keepdims, 1)
 
 
 # -- logical reductions ---------------------------------------------------------------------------
